@@ -1,0 +1,74 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { prepareDatabase } from '@/lib/db/connection';
+import { getBoss } from '@/lib/queue/boss';
+import { facesiftHome, projectRoot } from '@/lib/paths';
+import { intOption, log, type Command } from '@/lib/cli/command';
+
+const nextBin = () => path.join(projectRoot, 'node_modules', 'next', 'dist', 'bin', 'next');
+
+function run(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(process.execPath, args, { cwd: projectRoot, env, stdio: ['ignore', 'inherit', 'inherit'] });
+}
+
+function exited(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+}
+
+/** The production build, made once; `npm run build` (or deleting .next) makes a new one. */
+async function ensureBuild(env: NodeJS.ProcessEnv) {
+  if (fs.existsSync(path.join(projectRoot, '.next', 'BUILD_ID'))) return;
+  log('building the web app (first start only, about a minute)…');
+  const code = await exited(run([nextBin(), 'build'], { ...env, NEXT_TELEMETRY_DISABLED: '1' }));
+  if (code !== 0) throw new Error('next build failed (see above)');
+}
+
+async function waitForHealth(url: string, server: ChildProcess): Promise<boolean> {
+  for (let attempt = 0; attempt < 600 && server.exitCode === null; attempt++) {
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
+}
+
+/**
+ * The web server and a worker as separate processes: embedding and searching are heavy and
+ * synchronous, and must never stall a request.
+ */
+export async function serve(options: { port: number; host: string; worker: boolean; onReady?: (url: string) => void }) {
+  const env = { ...process.env, DATABASE_URL: await prepareDatabase(), FACESIFT_HOME: facesiftHome(), FACESIFT_PROJECT_ROOT: projectRoot };
+  await getBoss();
+  await ensureBuild(env);
+  const children: ChildProcess[] = [];
+  const server = run([nextBin(), 'start', '--port', String(options.port), '--hostname', options.host], { ...env, NODE_ENV: 'production' });
+  children.push(server);
+  if (options.worker) children.push(run([path.join(projectRoot, 'bin', 'facesift'), 'worker'], env));
+  const stop = (signal: NodeJS.Signals) => children.forEach((child) => child.exitCode === null && child.kill(signal));
+  process.once('SIGINT', () => stop('SIGTERM'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  const url = `http://${options.host === '0.0.0.0' ? 'localhost' : options.host}:${options.port}`;
+  if (await waitForHealth(url, server)) (options.onReady ?? ((u) => log(`facesift is running at ${u}`)))(url);
+  const code = await Promise.race(children.map(exited));
+  stop('SIGTERM');
+  await Promise.all(children.map(exited));
+  return code;
+}
+
+export const serveCommand: Command = {
+  name: 'serve',
+  usage: 'serve [--port 3000] [--host 127.0.0.1] [--no-worker]',
+  summary: 'run the web app (and a worker process unless --no-worker)',
+  options: { port: { type: 'string' }, host: { type: 'string' }, 'no-worker': { type: 'boolean' } },
+  async run(values) {
+    return serve({
+      port: intOption(values.port, 'port', 3000)!,
+      host: (values.host as string | undefined) ?? '127.0.0.1',
+      worker: !values['no-worker'],
+    });
+  },
+};

@@ -1,0 +1,35 @@
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaClient } from '@/lib/generated/prisma/client';
+
+/**
+ * The one Prisma client and the one raw pool (bulk COPY/INSERT and keyset queries), shared by the
+ * app, the worker and the CLI. Created lazily: entry points first settle DATABASE_URL
+ * (lib/db/connection.ts), and Next's build imports modules without a database.
+ */
+const globalForDb = globalThis as unknown as { prisma?: PrismaClient; pool?: pg.Pool };
+
+function databaseUrl(): string {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('DATABASE_URL is not set: start facesift through its command (bin/facesift), which sets it');
+  return url;
+}
+
+export function getPool(): pg.Pool {
+  globalForDb.pool ??= new pg.Pool({ connectionString: databaseUrl(), max: 10, allowExitOnIdle: true });
+  return globalForDb.pool;
+}
+
+export function getPrisma(): PrismaClient {
+  globalForDb.prisma ??= new PrismaClient({
+    adapter: new PrismaPg({ connectionString: databaseUrl(), max: 10, allowExitOnIdle: true }),
+  });
+  return globalForDb.prisma;
+}
+
+export async function closeDb(): Promise<void> {
+  const { prisma, pool } = globalForDb;
+  globalForDb.prisma = undefined;
+  globalForDb.pool = undefined;
+  await Promise.all([prisma?.$disconnect(), pool?.end()]);
+}

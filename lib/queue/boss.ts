@@ -1,0 +1,36 @@
+import PgBoss from 'pg-boss';
+import { jobNames, jobPayloads, type JobName, type JobPayload } from '@/lib/queue/jobs';
+
+/**
+ * pg-boss on the same Postgres as the data. Web processes only send; workers also supervise
+ * (expire and retry the jobs of a worker that died).
+ */
+const globalForQueue = globalThis as unknown as { boss?: Promise<PgBoss> };
+
+export function getBoss(role: 'sender' | 'worker' = 'sender'): Promise<PgBoss> {
+  globalForQueue.boss ??= (async () => {
+    const boss = new PgBoss({
+      connectionString: process.env.DATABASE_URL,
+      schema: 'pgboss',
+      max: 4,
+      supervise: role === 'worker',
+      schedule: false,
+    });
+    boss.on('error', (error) => console.error(`queue: ${error.message}`));
+    await boss.start();
+    for (const name of jobNames) await boss.createQueue(name, { name, retryLimit: 3, retryDelay: 5, expireInSeconds: 3600 });
+    return boss;
+  })();
+  return globalForQueue.boss;
+}
+
+export async function enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options: PgBoss.SendOptions = {}) {
+  const boss = await getBoss();
+  return boss.send(name, jobPayloads[name].parse(payload), options);
+}
+
+export async function stopBoss(options: { graceful: boolean; timeout?: number } = { graceful: true }) {
+  const pending = globalForQueue.boss;
+  globalForQueue.boss = undefined;
+  if (pending) await (await pending).stop({ ...options, wait: true });
+}

@@ -1,0 +1,77 @@
+import type { Prisma } from '@/lib/generated/prisma/client';
+import { getPool, getPrisma } from '@/lib/db';
+
+export interface JobError {
+  path?: string;
+  reason: string;
+}
+
+export interface JobCounters {
+  status: string;
+  total: number;
+  done: number;
+  failed: number;
+}
+
+const MAX_STORED_ERRORS = 500;
+
+export const jobsRepository = {
+  create(kind: string, params: Prisma.InputJsonValue, createdById: number | null) {
+    return getPrisma().job.create({ data: { kind, params, createdById } });
+  },
+  find(id: string) {
+    return getPrisma().job.findUnique({ where: { id }, include: { createdBy: { select: { name: true } } } });
+  },
+  list(limit = 50) {
+    return getPrisma().job.findMany({
+      orderBy: { createdAt: 'desc' },
+      take: limit,
+      include: { createdBy: { select: { name: true } } },
+    });
+  },
+  /** Claims a queued (or retried) job; false when it was cancelled or finished meanwhile. */
+  async markRunning(id: string): Promise<boolean> {
+    const { rowCount } = await getPool().query(
+      `UPDATE "Job" SET status = 'running', "startedAt" = COALESCE("startedAt", now()), "heartbeatAt" = now()
+        WHERE id = $1 AND status IN ('queued', 'running')`,
+      [id],
+    );
+    return rowCount === 1;
+  },
+  async setTotal(id: string, total: number) {
+    await getPool().query(`UPDATE "Job" SET total = $2, done = 0, failed = 0, "heartbeatAt" = now() WHERE id = $1`, [id, total]);
+  },
+  /** Adds to the counters (several workers may share one job) and answers the job's state. */
+  async addProgress(id: string, done: number, failed: number, errors: JobError[]): Promise<JobCounters> {
+    const { rows } = await getPool().query<JobCounters>(
+      `UPDATE "Job" SET done = done + $2, failed = failed + $3, "heartbeatAt" = now(),
+              errors = (SELECT COALESCE(jsonb_agg(e), '[]'::jsonb) FROM (
+                         SELECT e FROM jsonb_array_elements(errors || $4::jsonb) AS e
+                         OFFSET GREATEST(jsonb_array_length(errors || $4::jsonb) - ${MAX_STORED_ERRORS}, 0)) AS kept)
+        WHERE id = $1 RETURNING status::text, total, done, failed`,
+      [id, done, failed, JSON.stringify(errors)],
+    );
+    return rows[0];
+  },
+  async finish(id: string, status: 'done' | 'failed' | 'cancelled', error: string | null, result?: Prisma.InputJsonValue) {
+    await getPool().query(
+      `UPDATE "Job" SET status = $2::"JobStatus", error = $3, result = COALESCE($4::jsonb, result), "finishedAt" = now()
+        WHERE id = $1 AND status IN ('queued', 'running')`,
+      [id, status, error, result === undefined ? null : JSON.stringify(result)],
+    );
+  },
+  async cancel(id: string): Promise<boolean> {
+    const { rowCount } = await getPool().query(
+      `UPDATE "Job" SET status = 'cancelled', "finishedAt" = now() WHERE id = $1 AND status IN ('queued', 'running')`,
+      [id],
+    );
+    return rowCount === 1;
+  },
+  async requeue(id: string) {
+    await getPool().query(
+      `UPDATE "Job" SET status = 'queued', total = 0, done = 0, failed = 0, errors = '[]', error = NULL,
+              "startedAt" = NULL, "finishedAt" = NULL WHERE id = $1`,
+      [id],
+    );
+  },
+};

@@ -1,0 +1,23 @@
+import { getPool } from '@/lib/db';
+
+export interface DatasetSummary {
+  datasetRoot: string | null;
+  identities: number;
+  images: number;
+  embedded: number;
+  problems: number;
+  openPairs: number;
+  decidedPairs: number;
+}
+
+export async function datasetSummary(): Promise<DatasetSummary> {
+  const { rows } = await getPool().query(`
+    SELECT (SELECT "datasetRoot" FROM "Setting" WHERE id = 1) AS "datasetRoot",
+           (SELECT count(*) FROM "Identity" WHERE "goneAt" IS NULL)::int AS identities,
+           (SELECT count(*) FROM "Image" WHERE status <> 'gone')::int AS images,
+           (SELECT count(*) FROM "Image" WHERE status = 'ok' AND "embeddedAt" IS NOT NULL)::int AS embedded,
+           (SELECT count(*) FROM "Image" WHERE status IN ('unreadable', 'no_face', 'many_faces'))::int AS problems,
+           (SELECT count(*) FROM "CandidatePair" WHERE status = 'open')::int AS "openPairs",
+           (SELECT count(*) FROM "CandidatePair" WHERE status <> 'open')::int AS "decidedPairs"`);
+  return rows[0] as DatasetSummary;
+}

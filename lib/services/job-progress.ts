@@ -1,0 +1,57 @@
+import { jobsRepository, type JobCounters, type JobError } from '@/lib/repositories/jobs';
+
+export class JobCancelledError extends Error {
+  constructor(jobId: string) {
+    super(`job ${jobId} was cancelled`);
+  }
+}
+
+export interface ProgressSnapshot {
+  total: number;
+  done: number;
+  failed: number;
+}
+
+/**
+ * Progress is data: counts go to the Job row at most once a second (so a fast scan does not
+ * write a row per image), which is also where a cancel from the UI is noticed.
+ */
+export class JobProgress {
+  private pendingDone = 0;
+  private pendingFailed = 0;
+  private pendingErrors: JobError[] = [];
+  private lastFlush = 0;
+  readonly local: ProgressSnapshot = { total: 0, done: 0, failed: 0 };
+
+  constructor(
+    readonly jobId: string,
+    private readonly onChange: (snapshot: ProgressSnapshot) => void = () => {},
+    private readonly flushEveryMs = 1000,
+  ) {}
+
+  async setTotal(total: number) {
+    this.local.total = total;
+    await jobsRepository.setTotal(this.jobId, total);
+    this.onChange(this.local);
+  }
+
+  async advance(done: number, failures: JobError[] = []) {
+    this.pendingDone += done;
+    this.pendingFailed += failures.length;
+    this.pendingErrors.push(...failures);
+    this.local.done += done;
+    this.local.failed += failures.length;
+    this.onChange(this.local);
+    if (Date.now() - this.lastFlush >= this.flushEveryMs) await this.flush();
+  }
+
+  async flush(): Promise<JobCounters> {
+    const counters = await jobsRepository.addProgress(this.jobId, this.pendingDone, this.pendingFailed, this.pendingErrors);
+    this.pendingDone = 0;
+    this.pendingFailed = 0;
+    this.pendingErrors = [];
+    this.lastFlush = Date.now();
+    if (counters?.status === 'cancelled') throw new JobCancelledError(this.jobId);
+    return counters;
+  }
+}

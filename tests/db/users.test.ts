@@ -1,0 +1,59 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { userFromHeaders } from '@/lib/auth/guard';
+import { createSessionValue, SESSION_COOKIE } from '@/lib/auth/tokens';
+import { addUser, authenticatePassword, createApiToken, updateUser } from '@/lib/services/users';
+import { checkHealth } from '@/lib/services/health';
+import { resetDatabase } from '../support/reset';
+
+beforeEach(resetDatabase);
+
+describe('users and sign-in', () => {
+  it('signs in with the password it was created with, and not with another', async () => {
+    await addUser({ name: 'alice', role: 'admin', password: 'alicepass1' });
+    expect(await authenticatePassword('alice', 'alicepass1')).toMatchObject({ name: 'alice', role: 'admin' });
+    expect(await authenticatePassword('alice', 'wrong-password')).toBeNull();
+    expect(await authenticatePassword('nobody', 'alicepass1')).toBeNull();
+  });
+
+  it('generates a password when none is given', async () => {
+    const { generatedPassword } = await addUser({ name: 'bob', role: 'curator' });
+    expect(generatedPassword).toMatch(/.{12,}/);
+    expect(await authenticatePassword('bob', generatedPassword!)).not.toBeNull();
+  });
+
+  it('refuses a name with a slash and a short password', async () => {
+    await expect(addUser({ name: 'a/b', role: 'curator', password: 'longenough' })).rejects.toThrow(/slashes/);
+    await expect(addUser({ name: 'carol', role: 'curator', password: 'short' })).rejects.toThrow(/8 characters/);
+  });
+
+  it('recognises a bearer token and a session cookie, and nobody once disabled', async () => {
+    const { user } = await addUser({ name: 'dave', role: 'curator', password: 'davepass1' });
+    const token = await createApiToken('dave');
+    expect(await userFromHeaders(new Headers({ authorization: `Bearer ${token}` }))).toMatchObject({ name: 'dave' });
+    expect(await userFromHeaders(new Headers({ authorization: 'Bearer fs_not-a-token' }))).toBeNull();
+    const cookie = `${SESSION_COOKIE}=${createSessionValue(user.id)}`;
+    expect(await userFromHeaders(new Headers({ cookie }))).toMatchObject({ name: 'dave' });
+    await updateUser(user.id, { disabled: true });
+    expect(await userFromHeaders(new Headers({ authorization: `Bearer ${token}` }))).toBeNull();
+    expect(await userFromHeaders(new Headers({ cookie }))).toBeNull();
+  });
+
+  it('ignores a session cookie on a cross-site POST', async () => {
+    const { user } = await addUser({ name: 'erin', role: 'admin', password: 'erinpass1' });
+    const cookie = `${SESSION_COOKIE}=${createSessionValue(user.id)}`;
+    const crossSite = new Headers({ cookie, host: 'localhost:3000', origin: 'http://evil.example' });
+    const sameSite = new Headers({ cookie, host: 'localhost:3000', origin: 'http://localhost:3000' });
+    expect(await userFromHeaders(crossSite, 'POST')).toBeNull();
+    expect(await userFromHeaders(sameSite, 'POST')).toMatchObject({ name: 'erin' });
+  });
+
+  it('refuses a token for a user that does not exist', async () => {
+    await expect(createApiToken('ghost')).rejects.toThrow(/no user named "ghost"/);
+  });
+});
+
+describe('health', () => {
+  it('reports the database up', async () => {
+    expect((await checkHealth()).db).toBe('up');
+  });
+});

@@ -1,0 +1,3 @@
+import type { JobHandlers } from '@/workers/worker';
+
+export const jobHandlers: Partial<JobHandlers> = {};
