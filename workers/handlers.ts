@@ -1,3 +1,11 @@
+import { handleEmbedBatchJob, handleImportJob, handleScanJob, handleSearchJob } from '@/lib/services/jobs';
 import type { JobHandlers } from '@/workers/worker';
 
-export const jobHandlers: Partial<JobHandlers> = {};
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+export const jobHandlers: JobHandlers = {
+  scan: ({ jobId }) => handleScanJob(jobId, log),
+  'embed-batch': ({ jobId, imageIds }) => handleEmbedBatchJob(jobId, imageIds, log),
+  search: ({ jobId }) => handleSearchJob(jobId, log),
+  'import-npz': ({ jobId }) => handleImportJob(jobId, log),
+};

@@ -5,6 +5,9 @@ import { jobNames, jobPayloads, type JobName, type JobPayload } from '@/lib/queu
  * pg-boss on the same Postgres as the data. Web processes only send; workers also supervise
  * (expire and retry the jobs of a worker that died).
  */
+/** How long a claimed job may run before pg-boss deems its worker dead and hands it to another. */
+const expireInSeconds: Record<JobName, number> = { scan: 900, 'embed-batch': 300, search: 3600, 'import-npz': 3600 };
+
 const globalForQueue = globalThis as unknown as { boss?: Promise<PgBoss> };
 
 export function getBoss(role: 'sender' | 'worker' = 'sender'): Promise<PgBoss> {
@@ -18,7 +21,7 @@ export function getBoss(role: 'sender' | 'worker' = 'sender'): Promise<PgBoss> {
     });
     boss.on('error', (error) => console.error(`queue: ${error.message}`));
     await boss.start();
-    for (const name of jobNames) await boss.createQueue(name, { name, retryLimit: 3, retryDelay: 5, expireInSeconds: 3600 });
+    for (const name of jobNames) await boss.createQueue(name, { name, retryLimit: 3, retryDelay: 5, expireInSeconds: expireInSeconds[name] });
     return boss;
   })();
   return globalForQueue.boss;

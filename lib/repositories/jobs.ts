@@ -30,11 +30,11 @@ export const jobsRepository = {
     });
   },
   /** Claims a queued (or retried) job; false when it was cancelled or finished meanwhile. */
-  async markRunning(id: string): Promise<boolean> {
+  async markRunning(id: string, runner: string): Promise<boolean> {
     const { rowCount } = await getPool().query(
-      `UPDATE "Job" SET status = 'running', "startedAt" = COALESCE("startedAt", now()), "heartbeatAt" = now()
+      `UPDATE "Job" SET status = 'running', "startedAt" = COALESCE("startedAt", now()), "heartbeatAt" = now(), runner = $2
         WHERE id = $1 AND status IN ('queued', 'running')`,
-      [id],
+      [id, runner],
     );
     return rowCount === 1;
   },
@@ -53,11 +53,30 @@ export const jobsRepository = {
     );
     return rows[0];
   },
-  async finish(id: string, status: 'done' | 'failed' | 'cancelled', error: string | null, result?: Prisma.InputJsonValue) {
-    await getPool().query(
+  /** False when the job had already finished (another worker got there first) or was cancelled. */
+  async finish(id: string, status: 'done' | 'failed' | 'cancelled', error: string | null, result?: Prisma.InputJsonValue): Promise<boolean> {
+    const { rowCount } = await getPool().query(
       `UPDATE "Job" SET status = $2::"JobStatus", error = $3, result = COALESCE($4::jsonb, result), "finishedAt" = now()
         WHERE id = $1 AND status IN ('queued', 'running')`,
       [id, status, error, result === undefined ? null : JSON.stringify(result)],
+    );
+    return rowCount === 1;
+  },
+  async mergeParams(id: string, patch: Record<string, unknown>) {
+    await getPool().query(`UPDATE "Job" SET params = params || $2::jsonb WHERE id = $1`, [id, JSON.stringify(patch)]);
+  },
+  async setCounters(id: string, done: number, failed: number) {
+    await getPool().query(`UPDATE "Job" SET done = $2, failed = $3, "heartbeatAt" = now() WHERE id = $1`, [id, done, failed]);
+  },
+  async running(kind: string): Promise<{ id: string; runner: string | null; heartbeatAt: Date | null }[]> {
+    const { rows } = await getPool().query(`SELECT id, runner, "heartbeatAt" FROM "Job" WHERE kind = $1 AND status = 'running'`, [kind]);
+    return rows;
+  },
+  async markInterrupted(id: string) {
+    await getPool().query(
+      `UPDATE "Job" SET status = 'failed', error = 'interrupted: the process running it stopped', "finishedAt" = now()
+        WHERE id = $1 AND status = 'running'`,
+      [id],
     );
   },
   async cancel(id: string): Promise<boolean> {

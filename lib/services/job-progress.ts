@@ -45,6 +45,11 @@ export class JobProgress {
     if (Date.now() - this.lastFlush >= this.flushEveryMs) await this.flush();
   }
 
+  /** Problems worth showing that are not failed items (a folder that could not be read, say). */
+  async report(errors: JobError[]) {
+    if (errors.length) await jobsRepository.addProgress(this.jobId, 0, 0, errors);
+  }
+
   async flush(): Promise<JobCounters> {
     const counters = await jobsRepository.addProgress(this.jobId, this.pendingDone, this.pendingFailed, this.pendingErrors);
     this.pendingDone = 0;

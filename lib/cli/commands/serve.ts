@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { prepareDatabase } from '@/lib/db/connection';
@@ -8,20 +9,40 @@ import { intOption, log, type Command } from '@/lib/cli/command';
 
 const nextBin = () => path.join(projectRoot, 'node_modules', 'next', 'dist', 'bin', 'next');
 
-function run(args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, args, { cwd: projectRoot, env, stdio: ['ignore', 'inherit', 'inherit'] });
+/** Children log to our stderr: stdout stays free for what scripts read. */
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
+  return spawn(command, args, { cwd: projectRoot, env, stdio: ['ignore', 2, 2] });
 }
 
 function exited(child: ChildProcess): Promise<number> {
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
 }
 
-/** The production build, made once; `npm run build` (or deleting .next) makes a new one. */
+const BUILD_INPUTS = ['app', 'components', 'lib', 'public', 'next.config.ts', 'postcss.config.mjs', 'package-lock.json'];
+
+/** Names, sizes and mtimes of everything the build reads: cheap, and changes whenever a source does. */
+function sourceStamp(): string {
+  const hash = createHash('sha1');
+  const visit = (file: string) => {
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    if (!stat) return;
+    if (stat.isDirectory()) for (const name of fs.readdirSync(file).sort()) visit(path.join(file, name));
+    else hash.update(`${file}\0${stat.size}\0${stat.mtimeMs}\n`);
+  };
+  BUILD_INPUTS.forEach((input) => visit(path.join(projectRoot, input)));
+  return hash.digest('hex');
+}
+
+/** The production build, made again only when a source changed since the last one. */
 async function ensureBuild(env: NodeJS.ProcessEnv) {
-  if (fs.existsSync(path.join(projectRoot, '.next', 'BUILD_ID'))) return;
-  log('building the web app (first start only, about a minute)…');
-  const code = await exited(run([nextBin(), 'build'], { ...env, NEXT_TELEMETRY_DISABLED: '1' }));
+  const distDir = path.join(projectRoot, process.env.FACESIFT_NEXT_DIST ?? '.next');
+  const stampFile = path.join(distDir, 'facesift-source-stamp');
+  const stamp = sourceStamp();
+  if (fs.existsSync(path.join(distDir, 'BUILD_ID')) && fs.readFileSync(stampFile, { encoding: 'utf8', flag: 'a+' }) === stamp) return;
+  log('building the web app (once after each change, about a minute)…');
+  const code = await exited(run(process.execPath, [nextBin(), 'build'], { ...env, NEXT_TELEMETRY_DISABLED: '1' }));
   if (code !== 0) throw new Error('next build failed (see above)');
+  fs.writeFileSync(stampFile, stamp);
 }
 
 async function waitForHealth(url: string, server: ChildProcess): Promise<boolean> {
@@ -45,9 +66,9 @@ export async function serve(options: { port: number; host: string; worker: boole
   await getBoss();
   await ensureBuild(env);
   const children: ChildProcess[] = [];
-  const server = run([nextBin(), 'start', '--port', String(options.port), '--hostname', options.host], { ...env, NODE_ENV: 'production' });
+  const server = run(process.execPath, [nextBin(), 'start', '--port', String(options.port), '--hostname', options.host], { ...env, NODE_ENV: 'production' });
   children.push(server);
-  if (options.worker) children.push(run([path.join(projectRoot, 'bin', 'facesift'), 'worker'], env));
+  if (options.worker) children.push(run(path.join(projectRoot, 'bin', 'facesift'), ['worker'], env));
   const stop = (signal: NodeJS.Signals) => children.forEach((child) => child.exitCode === null && child.kill(signal));
   process.once('SIGINT', () => stop('SIGTERM'));
   process.once('SIGTERM', () => stop('SIGTERM'));

@@ -91,6 +91,7 @@ CREATE TABLE "Job" (
     "startedAt" TIMESTAMP(3),
     "finishedAt" TIMESTAMP(3),
     "heartbeatAt" TIMESTAMP(3),
+    "runner" TEXT,
 
     CONSTRAINT "Job_pkey" PRIMARY KEY ("id")
 );
@@ -101,6 +102,8 @@ CREATE TABLE "CandidatePair" (
     "kind" "PairKind" NOT NULL,
     "imageAId" INTEGER NOT NULL,
     "imageBId" INTEGER NOT NULL,
+    "identityAId" INTEGER NOT NULL,
+    "identityBId" INTEGER NOT NULL,
     "similarity" DOUBLE PRECISION NOT NULL,
     "pairKey" TEXT NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'open',
@@ -118,6 +121,7 @@ CREATE TABLE "IdentityPair" (
     "pairCount" INTEGER NOT NULL,
     "maxSimilarity" DOUBLE PRECISION NOT NULL,
     "meanSimilarity" DOUBLE PRECISION NOT NULL,
+    "score" DOUBLE PRECISION NOT NULL,
     "pairKey" TEXT NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'open',
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
@@ -133,6 +137,7 @@ CREATE TABLE "Outlier" (
     "score" DOUBLE PRECISION NOT NULL,
     "neighbourScore" DOUBLE PRECISION,
     "nearestIdentityId" INTEGER,
+    "nearestSimilarity" DOUBLE PRECISION,
     "flagged" BOOLEAN NOT NULL,
     "subjectKey" TEXT NOT NULL,
     "status" TEXT NOT NULL DEFAULT 'open',
@@ -148,11 +153,13 @@ CREATE TABLE "Decision" (
     "subjectKey" TEXT NOT NULL,
     "verdict" TEXT NOT NULL,
     "previousVerdict" TEXT NOT NULL,
+    "side" TEXT,
     "misfiledHash" TEXT,
     "keepHash" TEXT,
-    "merge" BOOLEAN NOT NULL DEFAULT false,
-    "intoIdentity" TEXT,
+    "dropHash" TEXT,
+    "fromIdentity" TEXT,
     "toIdentity" TEXT,
+    "intoIdentity" TEXT,
     "userId" INTEGER NOT NULL,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
@@ -201,25 +208,28 @@ CREATE INDEX "Image_status_idx" ON "Image"("status");
 CREATE INDEX "Job_createdAt_idx" ON "Job"("createdAt");
 
 -- CreateIndex
-CREATE INDEX "CandidatePair_status_similarity_id_idx" ON "CandidatePair"("status", "similarity" DESC, "id");
+CREATE INDEX "CandidatePair_similarity_id_idx" ON "CandidatePair"("similarity" DESC, "id" DESC);
 
 -- CreateIndex
-CREATE INDEX "CandidatePair_similarity_id_idx" ON "CandidatePair"("similarity" DESC, "id");
+CREATE INDEX "CandidatePair_status_similarity_id_idx" ON "CandidatePair"("status", "similarity" DESC, "id" DESC);
+
+-- CreateIndex
+CREATE INDEX "CandidatePair_kind_status_similarity_id_idx" ON "CandidatePair"("kind", "status", "similarity" DESC, "id" DESC);
+
+-- CreateIndex
+CREATE INDEX "CandidatePair_identityAId_similarity_id_idx" ON "CandidatePair"("identityAId", "similarity" DESC, "id" DESC);
+
+-- CreateIndex
+CREATE INDEX "CandidatePair_identityBId_similarity_id_idx" ON "CandidatePair"("identityBId", "similarity" DESC, "id" DESC);
 
 -- CreateIndex
 CREATE INDEX "CandidatePair_pairKey_idx" ON "CandidatePair"("pairKey");
 
 -- CreateIndex
-CREATE INDEX "CandidatePair_imageAId_idx" ON "CandidatePair"("imageAId");
-
--- CreateIndex
-CREATE INDEX "CandidatePair_imageBId_idx" ON "CandidatePair"("imageBId");
-
--- CreateIndex
 CREATE UNIQUE INDEX "CandidatePair_kind_imageAId_imageBId_key" ON "CandidatePair"("kind", "imageAId", "imageBId");
 
 -- CreateIndex
-CREATE INDEX "IdentityPair_status_centroidSimilarity_id_idx" ON "IdentityPair"("status", "centroidSimilarity" DESC, "id");
+CREATE INDEX "IdentityPair_score_id_idx" ON "IdentityPair"("score" DESC, "id" DESC);
 
 -- CreateIndex
 CREATE INDEX "IdentityPair_pairKey_idx" ON "IdentityPair"("pairKey");
@@ -234,7 +244,10 @@ CREATE UNIQUE INDEX "Outlier_imageId_key" ON "Outlier"("imageId");
 CREATE INDEX "Outlier_flagged_score_id_idx" ON "Outlier"("flagged", "score", "id");
 
 -- CreateIndex
-CREATE INDEX "Outlier_identityId_idx" ON "Outlier"("identityId");
+CREATE INDEX "Outlier_score_id_idx" ON "Outlier"("score", "id");
+
+-- CreateIndex
+CREATE INDEX "Outlier_identityId_score_idx" ON "Outlier"("identityId", "score");
 
 -- CreateIndex
 CREATE INDEX "Outlier_subjectKey_idx" ON "Outlier"("subjectKey");

@@ -1,0 +1,62 @@
+import { prepareDatabase } from '@/lib/db/connection';
+import { EMBED_MODES } from '@/lib/embedding/embedder';
+import { PRESET_NAMES } from '@/lib/embedding/presets';
+import { importNpz } from '@/lib/services/import-npz';
+import { JobProgress } from '@/lib/services/job-progress';
+import { runScanInline, thisRunner } from '@/lib/services/jobs';
+import { jobsRepository } from '@/lib/repositories/jobs';
+import { choiceOption, log, UsageError, type Command } from '@/lib/cli/command';
+import { progressReporter } from '@/lib/cli/progress';
+
+export const scanCommand: Command = {
+  name: 'scan',
+  usage: 'scan --root DIR [--aligned | --detect] [--model default|PATH] [--preset default|insightface-arcface|face01-japanese-v1] [--force]',
+  summary: 'record every person folder and image under DIR and embed the images that have no embedding yet',
+  options: {
+    root: { type: 'string' },
+    aligned: { type: 'boolean' },
+    detect: { type: 'boolean' },
+    model: { type: 'string' },
+    preset: { type: 'string' },
+    force: { type: 'boolean' },
+  },
+  async run(values) {
+    if (values.aligned && values.detect) throw new UsageError('--aligned and --detect exclude each other');
+    const preset = values.preset === undefined ? undefined : choiceOption(values.preset, 'preset', PRESET_NAMES, 'default');
+    const mode = values.aligned ? 'aligned' : values.detect ? 'detect' : undefined;
+    if (mode && !EMBED_MODES.includes(mode)) throw new UsageError(`unknown mode ${mode}`);
+    await prepareDatabase();
+    const bar = progressReporter('embedding');
+    const started = Date.now();
+    const { state } = await runScanInline(
+      { root: values.root as string | undefined, mode, model: values.model as string | undefined, preset, force: Boolean(values.force), search: false },
+      log,
+      (snapshot) => bar.update(snapshot),
+    );
+    bar.end();
+    log(`scan finished in ${((Date.now() - started) / 1000).toFixed(1)} s: ${state.done} embedded or recorded, ${state.failed} unreadable`);
+  },
+};
+
+export const importNpzCommand: Command = {
+  name: 'import-npz',
+  usage: 'import-npz --root DIR [--key NAME]',
+  summary: "store the embeddings in each <person>/npKnown.npz (FACE01's format) instead of computing them",
+  options: { root: { type: 'string' }, key: { type: 'string' } },
+  async run(values) {
+    await prepareDatabase();
+    const job = await jobsRepository.create('import-npz', { root: values.root, key: values.key }, null);
+    await jobsRepository.markRunning(job.id, thisRunner());
+    const bar = progressReporter('importing');
+    try {
+      const summary = await importNpz({ root: values.root as string | undefined, key: values.key as string | undefined }, new JobProgress(job.id, (s) => bar.update(s)), log);
+      bar.end();
+      await jobsRepository.finish(job.id, summary.failedFolders ? 'failed' : 'done', summary.failedFolders ? `${summary.failedFolders} npz files could not be imported` : null, { ...summary });
+      log(`imported ${summary.imported} embeddings from ${summary.folders - summary.failedFolders} of ${summary.folders} npKnown.npz files (${summary.model ?? 'none'})`);
+      return summary.failedFolders ? 1 : 0;
+    } catch (error) {
+      await jobsRepository.finish(job.id, 'failed', (error as Error).message);
+      throw error;
+    }
+  },
+};

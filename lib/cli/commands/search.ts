@@ -1,0 +1,81 @@
+import { prepareDatabase } from '@/lib/db/connection';
+import { candidatesRepository } from '@/lib/repositories/candidates';
+import { jobsRepository } from '@/lib/repositories/jobs';
+import { listIdentityPairsSchema, listOutliersSchema, listPairsSchema } from '@/lib/schemas/candidates';
+import { JobProgress } from '@/lib/services/job-progress';
+import { thisRunner } from '@/lib/services/jobs';
+import { runSearch } from '@/lib/services/search';
+import { toCsv } from '@/lib/csv';
+import { choiceOption, floatOption, intOption, log, type Command } from '@/lib/cli/command';
+
+export const searchCommand: Command = {
+  name: 'search',
+  usage: 'search [--threshold T] [--duplicate-threshold D] [--max-pairs N]',
+  summary: 'find every cross-person pair with cosine >= T (exact), near-duplicates, outliers and merge suggestions',
+  options: { threshold: { type: 'string' }, 'duplicate-threshold': { type: 'string' }, 'max-pairs': { type: 'string' } },
+  async run(values) {
+    const params = {
+      threshold: floatOption(values.threshold, 'threshold', -1, 1),
+      duplicateThreshold: floatOption(values['duplicate-threshold'], 'duplicate-threshold', -1, 1),
+      maxPairs: intOption(values['max-pairs'], 'max-pairs'),
+    };
+    await prepareDatabase();
+    const job = await jobsRepository.create('search', params, null);
+    await jobsRepository.markRunning(job.id, thisRunner());
+    try {
+      const summary = await runSearch(params, new JobProgress(job.id), log);
+      await jobsRepository.finish(job.id, 'done', null, { ...summary });
+      log(
+        `${summary.crossIdentityPairs} cross-identity pairs (>= ${summary.threshold}), ${summary.nearDuplicates} near-duplicates, ` +
+          `${summary.identityPairs} merge suggestions, ${summary.flaggedOutliers} outliers among ${summary.images} images of ${summary.identities} people`,
+      );
+    } catch (error) {
+      await jobsRepository.finish(job.id, 'failed', (error as Error).message);
+      throw error;
+    }
+  },
+};
+
+type Page = { items: object[]; nextCursor: string | null };
+
+/** Every page of a list, for scripts that want all of it (or the first `limit`). */
+async function collect(fetchPage: (cursor: string | undefined, limit: number) => Promise<Page>, limit: number | undefined) {
+  const items: object[] = [];
+  let cursor: string | undefined;
+  do {
+    const want = Math.min(500, limit === undefined ? 500 : limit - items.length);
+    const page = await fetchPage(cursor, want);
+    items.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor && (limit === undefined || items.length < limit));
+  return items;
+}
+
+const flattenPair = (item: Record<string, unknown>) => {
+  const { a, b, ...rest } = item as { a: Record<string, unknown>; b: Record<string, unknown> };
+  return { ...rest, aImageId: a.imageId, aIdentity: a.identity, aPath: a.path, bImageId: b.imageId, bIdentity: b.identity, bPath: b.path };
+};
+
+export const candidatesCommand: Command = {
+  name: 'candidates',
+  usage: 'candidates --type pairs|identity-pairs|outliers [--status open|all] [--format json|csv] [--limit N]',
+  summary: 'print what the last search found (JSON array or CSV on stdout)',
+  options: { type: { type: 'string' }, status: { type: 'string' }, format: { type: 'string' }, limit: { type: 'string' } },
+  async run(values) {
+    const type = choiceOption(values.type, 'type', ['pairs', 'identity-pairs', 'outliers'] as const, 'pairs');
+    const status = choiceOption(values.status, 'status', ['open', 'all'] as const, 'open');
+    const format = choiceOption(values.format, 'format', ['json', 'csv'] as const, 'json');
+    const limit = intOption(values.limit, 'limit');
+    await prepareDatabase();
+    let items: object[];
+    if (type === 'pairs') {
+      items = await collect((cursor, n) => candidatesRepository.listPairs(listPairsSchema.parse({ status, cursor, limit: n })), limit);
+    } else if (type === 'identity-pairs') {
+      items = await collect((cursor, n) => candidatesRepository.listIdentityPairs(listIdentityPairsSchema.parse({ status, cursor, limit: n })), limit);
+    } else {
+      items = await collect((cursor, n) => candidatesRepository.listOutliers(listOutliersSchema.parse({ status, cursor, limit: n })), limit);
+    }
+    if (format === 'json') process.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
+    else process.stdout.write(toCsv(type === 'pairs' ? items.map((item) => flattenPair(item as Record<string, unknown>)) : (items as Record<string, unknown>[])));
+  },
+};

@@ -1,0 +1,178 @@
+import { getPool } from '@/lib/db';
+import type { ListIdentityPairsQuery, ListOutliersQuery, ListPairsQuery } from '@/lib/schemas/candidates';
+import { keysetClause, page, Where } from '@/lib/repositories/keyset';
+
+export interface ImageRef {
+  imageId: number;
+  identity: string;
+  path: string;
+}
+
+export interface PairItem {
+  id: number;
+  kind: 'cross_identity' | 'near_duplicate';
+  similarity: number;
+  status: string;
+  a: ImageRef;
+  b: ImageRef;
+}
+
+export interface IdentityPairItem {
+  id: number;
+  a: string;
+  b: string;
+  centroidSimilarity: number;
+  pairCount: number;
+  maxSimilarity: number;
+  meanSimilarity: number;
+  score: number;
+  status: string;
+}
+
+export interface OutlierItem {
+  id: number;
+  imageId: number;
+  identity: string;
+  path: string;
+  score: number;
+  neighbourScore: number | null;
+  nearestIdentity: string | null;
+  nearestSimilarity: number | null;
+  flagged: boolean;
+  status: string;
+}
+
+const PAIR_SELECT = `
+  SELECT p.id, p.kind::text, p.similarity, p.status, p."pairKey",
+         p."imageAId", ia.name AS "identityA", a.path AS "pathA", a."contentHash" AS "hashA",
+         p."imageBId", ib.name AS "identityB", b.path AS "pathB", b."contentHash" AS "hashB"
+    FROM "CandidatePair" p
+    JOIN "Image" a ON a.id = p."imageAId" JOIN "Identity" ia ON ia.id = p."identityAId"
+    JOIN "Image" b ON b.id = p."imageBId" JOIN "Identity" ib ON ib.id = p."identityBId"`;
+
+export interface PairRow {
+  id: number;
+  kind: PairItem['kind'];
+  similarity: number;
+  status: string;
+  pairKey: string;
+  imageAId: number;
+  identityA: string;
+  pathA: string;
+  hashA: string;
+  imageBId: number;
+  identityB: string;
+  pathB: string;
+  hashB: string;
+}
+
+export function toPairItem(row: PairRow): PairItem {
+  return {
+    id: row.id,
+    kind: row.kind,
+    similarity: row.similarity,
+    status: row.status,
+    a: { imageId: row.imageAId, identity: row.identityA, path: row.pathA },
+    b: { imageId: row.imageBId, identity: row.identityB, path: row.pathB },
+  };
+}
+
+function statusFilter(where: Where, column: string, status: string) {
+  if (status === 'decided') where.add(() => `${column} <> 'open'`);
+  else if (status !== 'all') where.add((p) => `${column} = ${p(status)}`);
+}
+
+async function identityId(name: string): Promise<number> {
+  const { rows } = await getPool().query<{ id: number }>(`SELECT id FROM "Identity" WHERE name = $1`, [name]);
+  return rows[0]?.id ?? -1;
+}
+
+export const candidatesRepository = {
+  async listPairs(query: ListPairsQuery) {
+    const where = new Where();
+    if (query.kind) where.add((p) => `p.kind = ${p(query.kind)}::"PairKind"`);
+    statusFilter(where, 'p.status', query.status);
+    if (query.identity) {
+      const id = await identityId(query.identity);
+      where.add((p) => `(p."identityAId" = ${p(id)} OR p."identityBId" = ${p(id)})`);
+    }
+    if (query.minSimilarity !== undefined) where.add((p) => `p.similarity >= ${p(query.minSimilarity)}`);
+    if (query.maxSimilarity !== undefined) where.add((p) => `p.similarity <= ${p(query.maxSimilarity)}`);
+    const order = keysetClause(where, 'p.similarity', 'p.id', query.sort === 'similarity', query.cursor);
+    const { rows } = await getPool().query<PairRow>(`${PAIR_SELECT} ${where} ${order} LIMIT ${query.limit + 1}`, where.params);
+    const result = page(rows, query.limit, (row) => [row.similarity, row.id]);
+    return { items: result.items.map(toPairItem), nextCursor: result.nextCursor };
+  },
+
+  async pairRow(id: number): Promise<PairRow | null> {
+    const { rows } = await getPool().query<PairRow>(`${PAIR_SELECT} WHERE p.id = $1`, [id]);
+    return rows[0] ?? null;
+  },
+
+  async pairStatusCounts(): Promise<Record<string, number>> {
+    const { rows } = await getPool().query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM "CandidatePair" GROUP BY status`);
+    return Object.fromEntries(rows.map((row) => [row.status, row.n]));
+  },
+
+  async listIdentityPairs(query: ListIdentityPairsQuery) {
+    const where = new Where();
+    statusFilter(where, 'ip.status', query.status);
+    if (query.identity) {
+      const id = await identityId(query.identity);
+      where.add((p) => `(ip."identityAId" = ${p(id)} OR ip."identityBId" = ${p(id)})`);
+    }
+    if (query.minSimilarity !== undefined) where.add((p) => `ip."centroidSimilarity" >= ${p(query.minSimilarity)}`);
+    if (query.maxSimilarity !== undefined) where.add((p) => `ip."centroidSimilarity" <= ${p(query.maxSimilarity)}`);
+    const column = query.sort === 'score' ? 'ip.score' : 'ip."centroidSimilarity"';
+    const order = keysetClause(where, column, 'ip.id', query.sort !== '-similarity', query.cursor);
+    const { rows } = await getPool().query<IdentityPairItem>(
+      `SELECT ip.id, ia.name AS a, ib.name AS b, ip."centroidSimilarity", ip."pairCount", ip."maxSimilarity",
+              ip."meanSimilarity", ip.score, ip.status
+         FROM "IdentityPair" ip JOIN "Identity" ia ON ia.id = ip."identityAId" JOIN "Identity" ib ON ib.id = ip."identityBId"
+         ${where} ${order} LIMIT ${query.limit + 1}`,
+      where.params,
+    );
+    return page(rows, query.limit, (row) => [query.sort === 'score' ? row.score : row.centroidSimilarity, row.id]);
+  },
+
+  async identityPair(id: number) {
+    const { rows } = await getPool().query(
+      `SELECT ip.*, ia.name AS "nameA", ib.name AS "nameB" FROM "IdentityPair" ip
+         JOIN "Identity" ia ON ia.id = ip."identityAId" JOIN "Identity" ib ON ib.id = ip."identityBId" WHERE ip.id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
+  },
+
+  async listOutliers(query: ListOutliersQuery) {
+    const where = new Where();
+    if (query.kind === 'flagged') where.add(() => 'o.flagged');
+    statusFilter(where, 'o.status', query.status);
+    if (query.identity) {
+      const id = await identityId(query.identity);
+      where.add((p) => `o."identityId" = ${p(id)}`);
+    }
+    if (query.minSimilarity !== undefined) where.add((p) => `o.score >= ${p(query.minSimilarity)}`);
+    if (query.maxSimilarity !== undefined) where.add((p) => `o.score <= ${p(query.maxSimilarity)}`);
+    // the most suspicious first: lowest similarity to its own folder
+    const order = keysetClause(where, 'o.score', 'o.id', query.sort === '-similarity', query.cursor);
+    const { rows } = await getPool().query<OutlierItem>(
+      `SELECT o.id, o."imageId", ii.name AS identity, i.path, o.score, o."neighbourScore", n.name AS "nearestIdentity",
+              o."nearestSimilarity", o.flagged, o.status
+         FROM "Outlier" o JOIN "Image" i ON i.id = o."imageId" JOIN "Identity" ii ON ii.id = o."identityId"
+         LEFT JOIN "Identity" n ON n.id = o."nearestIdentityId"
+         ${where} ${order} LIMIT ${query.limit + 1}`,
+      where.params,
+    );
+    return page(rows, query.limit, (row) => [row.score, row.id]);
+  },
+
+  async outlier(id: number) {
+    const { rows } = await getPool().query(
+      `SELECT o.*, i.path, i."contentHash", ii.name AS identity FROM "Outlier" o
+         JOIN "Image" i ON i.id = o."imageId" JOIN "Identity" ii ON ii.id = o."identityId" WHERE o.id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
+  },
+};

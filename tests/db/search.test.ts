@@ -1,0 +1,146 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { getPool } from '@/lib/db';
+import { candidatesRepository } from '@/lib/repositories/candidates';
+import { jobsRepository } from '@/lib/repositories/jobs';
+import { listIdentityPairsSchema, listOutliersSchema, listPairsSchema } from '@/lib/schemas/candidates';
+import { decideIdentityPair, decidePair, getPair } from '@/lib/services/decisions';
+import { JobProgress } from '@/lib/services/job-progress';
+import { runScanInline } from '@/lib/services/jobs';
+import { runSearch } from '@/lib/services/search';
+import { addUser } from '@/lib/services/users';
+import { copySample } from '../support/datasets';
+import { resetDatabase } from '../support/reset';
+
+const quiet = () => {};
+
+beforeEach(resetDatabase);
+
+/** The sample with amy3 misfiled under penny and raj split over raj and raj_2. */
+function flawedSample(): string {
+  const root = copySample();
+  fs.renameSync(path.join(root, 'amy', 'amy3.png'), path.join(root, 'penny', 'amy3.png'));
+  fs.mkdirSync(path.join(root, 'raj_2'));
+  for (const name of ['raj4.png', 'raj5.png']) fs.renameSync(path.join(root, 'raj', name), path.join(root, 'raj_2', name));
+  return root;
+}
+
+async function scanAndSearch(root: string, params: { threshold?: number; maxPairs?: number } = { threshold: 0.3 }) {
+  await runScanInline({ root, force: false, search: false }, quiet, quiet);
+  return search(params);
+}
+
+async function search(params: { threshold?: number; maxPairs?: number } = { threshold: 0.3 }) {
+  const job = await jobsRepository.create('search', {}, null);
+  return runSearch(params, new JobProgress(job.id), quiet);
+}
+
+const allPairs = async (status: 'open' | 'all' = 'all') => (await candidatesRepository.listPairs(listPairsSchema.parse({ status, limit: 500 }))).items;
+
+describe('search on the sample with a misfiled image and a split person', () => {
+  it('makes the moved image the top outlier of its folder, pointing at its real person', async () => {
+    await scanAndSearch(flawedSample());
+    const { items } = await candidatesRepository.listOutliers(listOutliersSchema.parse({ kind: 'all', identity: 'penny' }));
+    expect(items[0]).toMatchObject({ path: 'penny/amy3.png', nearestIdentity: 'amy', flagged: true });
+    const flagged = (await candidatesRepository.listOutliers(listOutliersSchema.parse({}))).items;
+    expect(flagged[0].path).toBe('penny/amy3.png');
+  });
+
+  it('lists the moved image in cross-identity pairs with its real folder', async () => {
+    await scanAndSearch(flawedSample());
+    const pairs = await allPairs();
+    expect(pairs.length).toBeGreaterThan(0);
+    expect(pairs.some((p) => p.kind === 'cross_identity' && p.b.path === 'penny/amy3.png' && p.a.identity === 'amy')).toBe(true);
+    for (const pair of pairs) expect(Buffer.compare(Buffer.from(pair.a.path), Buffer.from(pair.b.path))).toBeLessThan(0);
+  });
+
+  it('makes the split person the top merge suggestion', async () => {
+    await scanAndSearch(flawedSample());
+    const { items } = await candidatesRepository.listIdentityPairs(listIdentityPairsSchema.parse({}));
+    expect(items[0]).toMatchObject({ a: 'raj', b: 'raj_2' });
+    expect(items[0].pairCount).toBeGreaterThan(0);
+  });
+
+  it('finds nothing wrong in the clean sample at the default threshold', async () => {
+    const summary = await scanAndSearch(copySample(), {});
+    expect(summary).toMatchObject({ threshold: 0.4, crossIdentityPairs: 0, nearDuplicates: 0, identityPairs: 0, flaggedOutliers: 0 });
+  });
+});
+
+describe('decisions across reruns', () => {
+  it('keeps a verdict when the pair is found again by a rerun, even after a rename', async () => {
+    const root = flawedSample();
+    await scanAndSearch(root);
+    const { user } = await addUser({ name: 'cora', role: 'curator', password: 'corapass1' });
+    const target = (await allPairs()).find((p) => p.b.path === 'penny/amy3.png')!;
+    const decision = await decidePair(user, target.id, { verdict: 'mislabeled', side: 'b' });
+    expect(decision).toMatchObject({ verdict: 'mislabeled', fromIdentity: 'penny', toIdentity: 'amy', decidedBy: 'cora' });
+
+    fs.renameSync(path.join(root, 'penny', 'amy3.png'), path.join(root, 'penny', 'zz-renamed.png'));
+    await scanAndSearch(root);
+    const again = (await allPairs()).find((p) => p.a.path === target.a.path && p.b.path === 'penny/zz-renamed.png')!;
+    expect(again.status).toBe('mislabeled');
+    const detail = await getPair(again.id);
+    expect(detail.decisions.map((d) => d.id)).toEqual([decision.id]);
+  });
+
+  it('reopens a pair whose image changed', async () => {
+    const root = flawedSample();
+    await scanAndSearch(root);
+    const { user } = await addUser({ name: 'cora', role: 'curator', password: 'corapass1' });
+    const target = (await allPairs()).find((p) => p.b.path === 'penny/amy3.png')!;
+    await decidePair(user, target.id, { verdict: 'fine' });
+    const file = path.join(root, 'penny', 'amy3.png');
+    const sharp = (await import('sharp')).default;
+    fs.writeFileSync(file, await sharp(fs.readFileSync(file)).modulate({ brightness: 1.05 }).png().toBuffer());
+    await scanAndSearch(root);
+    const again = (await allPairs()).find((p) => p.a.path === target.a.path && p.b.path === 'penny/amy3.png')!;
+    expect(again.status).toBe('open');
+  });
+
+  it('keeps a merge verdict on the person pair across reruns', async () => {
+    await scanAndSearch(flawedSample());
+    const { user } = await addUser({ name: 'cora', role: 'curator', password: 'corapass1' });
+    const [top] = (await candidatesRepository.listIdentityPairs(listIdentityPairsSchema.parse({}))).items;
+    await decideIdentityPair(user, top.id, { verdict: 'same', into: 'a' });
+    await search();
+    const [again] = (await candidatesRepository.listIdentityPairs(listIdentityPairsSchema.parse({}))).items;
+    expect(again).toMatchObject({ a: 'raj', b: 'raj_2', status: 'same' });
+  });
+
+  it('refuses a decision based on an outdated one', async () => {
+    await scanAndSearch(flawedSample());
+    const { user: first } = await addUser({ name: 'cora', role: 'curator', password: 'corapass1' });
+    const { user: second } = await addUser({ name: 'dan', role: 'curator', password: 'danpass12' });
+    const [pair] = await allPairs();
+    const d1 = await decidePair(first, pair.id, { verdict: 'fine' });
+    await expect(decidePair(second, pair.id, { verdict: 'mislabeled', side: 'a' })).rejects.toMatchObject({ status: 409 });
+    const d2 = await decidePair(second, pair.id, { verdict: 'mislabeled', side: 'a', basedOn: d1.id });
+    expect(d2.previousVerdict).toBe('fine');
+    await expect(decidePair(first, pair.id, { verdict: 'open', basedOn: d1.id })).rejects.toThrow(/dan decided this as "mislabeled"/);
+  });
+});
+
+describe('guard rails', () => {
+  it('stops a search that would write too many pairs, saying how many and which threshold fits', async () => {
+    await runScanInline({ root: flawedSample(), force: false, search: false }, quiet, quiet);
+    await expect(search({ threshold: -1, maxPairs: 50 })).rejects.toThrow(/yields [\d,]+ pairs, more than the limit of 50; a threshold of -?\d\.\d\d yields/);
+    const { rows } = await getPool().query(`SELECT count(*)::int AS n FROM "CandidatePair"`);
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('is fine with an empty dataset, one person, and a person with one image', async () => {
+    const root = copySample();
+    for (const person of fs.readdirSync(root)) fs.rmSync(path.join(root, person), { recursive: true });
+    expect(await scanAndSearch(root)).toMatchObject({ images: 0, crossIdentityPairs: 0 });
+    await resetDatabase();
+    const one = copySample();
+    for (const person of fs.readdirSync(one).filter((p) => p !== 'amy')) fs.rmSync(path.join(one, person), { recursive: true });
+    expect(await scanAndSearch(one)).toMatchObject({ images: 5, identities: 1, crossIdentityPairs: 0 });
+    await resetDatabase();
+    const single = copySample();
+    for (const name of ['amy2.png', 'amy3.png', 'amy4.png', 'amy5.png']) fs.rmSync(path.join(single, 'amy', name));
+    expect(await scanAndSearch(single)).toMatchObject({ images: 36, identities: 8 });
+  });
+});
