@@ -1,9 +1,10 @@
 import type { Command } from '@/lib/cli/command';
 import { dbMigrate, dbStop } from '@/lib/cli/commands/db';
+import { demoCommand } from '@/lib/cli/commands/demo';
 import { importNpzCommand, scanCommand } from '@/lib/cli/commands/scan';
 import { candidatesCommand, searchCommand } from '@/lib/cli/commands/search';
 import { serveCommand } from '@/lib/cli/commands/serve';
 import { token, userAdd } from '@/lib/cli/commands/users';
 import { workerCommand } from '@/lib/cli/commands/worker';
 
-export const commands: Command[] = [scanCommand, importNpzCommand, searchCommand, candidatesCommand, serveCommand, workerCommand, dbMigrate, dbStop, userAdd, token];
+export const commands: Command[] = [scanCommand, importNpzCommand, searchCommand, candidatesCommand, serveCommand, workerCommand, demoCommand, dbMigrate, dbStop, userAdd, token];

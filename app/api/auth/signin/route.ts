@@ -6,6 +6,11 @@ import { errorResponse } from '@/lib/http';
 import { signInSchema } from '@/lib/schemas/users';
 import { authenticatePassword } from '@/lib/services/users';
 
+/** A relative Location: the browser resolves it against the host it used (Next may see another). */
+function seeOther(location: string): NextResponse {
+  return new NextResponse(null, { status: 303, headers: { location } });
+}
+
 function safeNext(value: unknown): string {
   return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') ? value : '/';
 }
@@ -19,11 +24,11 @@ export async function POST(request: NextRequest) {
     const user = parsed.success ? await authenticatePassword(parsed.data.name, parsed.data.password) : null;
     if (!user) {
       return isForm
-        ? NextResponse.redirect(new URL(`/signin?error=1&next=${encodeURIComponent(safeNext(raw.next))}`, request.url), 303)
+        ? seeOther(`/signin?error=1&next=${encodeURIComponent(safeNext(raw.next))}`)
         : NextResponse.json({ error: 'wrong name or password' }, { status: 401 });
     }
     const response = isForm
-      ? NextResponse.redirect(new URL(safeNext(raw.next), request.url), 303)
+      ? seeOther(safeNext(raw.next))
       : NextResponse.json({ user: { id: user.id, name: user.name, role: user.role } });
     response.cookies.set(SESSION_COOKIE, createSessionValue(user.id), {
       httpOnly: true,

@@ -1,9 +1,9 @@
 // POST /api/auth/signout – ends the browser session
-import { NextResponse, type NextRequest } from 'next/server';
+import { NextResponse } from 'next/server';
 import { SESSION_COOKIE } from '@/lib/auth/tokens';
 
-export function POST(request: NextRequest) {
-  const response = NextResponse.redirect(new URL('/signin', request.url), 303);
+export function POST() {
+  const response = new NextResponse(null, { status: 303, headers: { location: '/signin' } });
   response.cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 0 });
   return response;
 }
