@@ -1,0 +1,87 @@
+// The whole `facesift search` at the seed's scale — loading embeddings from Postgres, the exact
+// cross-identity search, outliers and merge suggestions, and writing every result in one
+// transaction — next to the raw faiss-node reference (IndexFlatIP, k=64, batches) on the same
+// vectors, measured in the same run. Run: npx tsx tests/bench/search.ts [--images 57637] [--persons 1291]
+import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { parseArgs } from 'node:util';
+import { from as copyFrom } from 'pg-copy-streams';
+import { closeDb, getPool } from '@/lib/db';
+import { jobsRepository } from '@/lib/repositories/jobs';
+import { settingsRepository } from '@/lib/repositories/settings';
+import { JobProgress } from '@/lib/services/job-progress';
+import { runSearch } from '@/lib/services/search';
+import { generateSyntheticDataset } from '@/lib/similarity/synthetic';
+import { createTestDatabase } from '../support/database';
+import { faissReferenceSearch } from './faiss-reference';
+
+async function copy(sql: string, lines: Iterable<string>) {
+  const client = await getPool().connect();
+  try {
+    await pipeline(Readable.from(lines), client.query(copyFrom(sql)));
+  } finally {
+    client.release();
+  }
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: { images: { type: 'string', default: '57637' }, persons: { type: 'string', default: '1291' }, threshold: { type: 'string', default: '0.4' } },
+  });
+  const images = Number(values.images);
+  const persons = Number(values.persons);
+  const threshold = Number(values.threshold);
+  const database = await createTestDatabase('facesift_bench');
+  process.env.DATABASE_URL = database.url;
+  try {
+    const data = generateSyntheticDataset({ persons, images, seed: 42 });
+    const { vectors, dim, labels, identityNames } = data;
+    await copy('COPY "Identity" (id, name) FROM STDIN', identityNames.map((name, id) => `${id + 1}\t${name}\n`));
+    await copy(
+      'COPY "Image" (id, "identityId", path, "contentHash", size, status, "embeddedAt", "updatedAt") FROM STDIN',
+      (function* () {
+        for (let r = 0; r < images; r++) {
+          yield `${r + 1}\t${labels[r] + 1}\t${identityNames[labels[r]]}/img_${r}.png\t${randomBytes(32).toString('hex')}\t20000\tok\tnow\tnow\n`;
+        }
+      })(),
+    );
+    await copy(
+      'COPY "Embedding" ("imageId", model, dim, vector, "contentHash") FROM STDIN',
+      (function* () {
+        for (let r = 0; r < images; r++) {
+          const bytes = Buffer.from(vectors.buffer, vectors.byteOffset + r * dim * 4, dim * 4);
+          yield `${r + 1}\tdefault\t${dim}\t\\\\x${bytes.toString('hex')}\t-\n`;
+        }
+      })(),
+    );
+    await settingsRepository.update({ datasetRoot: '/bench', model: 'default' });
+    const job = await jobsRepository.create('search', {}, null);
+    const rssBefore = process.memoryUsage().rss;
+
+    const started = performance.now();
+    const summary = await runSearch({ threshold }, new JobProgress(job.id), () => {});
+    const whole = (performance.now() - started) / 1000;
+    const peakMb = process.resourceUsage().maxRSS / 1024;
+    const written = summary.crossIdentityPairs + summary.nearDuplicates;
+
+    const reference = faissReferenceSearch(vectors, dim, labels, threshold);
+    const { rows } = await getPool().query(`SELECT count(*)::int AS n FROM "CandidatePair" WHERE kind = 'cross_identity'`);
+
+    console.log(`${images} embeddings x ${dim} dims, ${persons} persons, threshold ${threshold}`);
+    console.log(`whole search:            ${whole.toFixed(2)} s (load ${summary.seconds.load.toFixed(2)}, find ${summary.seconds.search.toFixed(2)}, write ${summary.seconds.write.toFixed(2)})`);
+    console.log(`  found ${summary.crossIdentityPairs} cross-identity pairs, ${summary.nearDuplicates} near-duplicates, ${summary.identityPairs} merge suggestions, ${summary.flaggedOutliers} outliers`);
+    console.log(`raw faiss-node IndexFlatIP k=64 search: ${reference.searchSeconds.toFixed(2)} s`);
+    console.log(`ratio whole search / raw faiss: ${(whole / reference.searchSeconds).toFixed(2)} (target <= 1.5)`);
+    console.log(`pairs written per second: ${Math.round(written / summary.seconds.write).toLocaleString('en')} (target >= 100,000)`);
+    console.log(`peak memory (RSS): ${peakMb.toFixed(0)} MB during the search, ${(rssBefore / 1048576).toFixed(0)} MB before it (target < 1,500 MB)`);
+    const stored = rows[0].n;
+    const missing = [...reference.pairs].filter((key) => key >= 0).length > stored ? 'MISSING PAIRS' : 'ok';
+    console.log(`cross-check: faiss saw ${reference.pairs.size} pairs >= T in top-64 lists; ${stored} stored (${missing})`);
+  } finally {
+    await closeDb();
+    await database.drop();
+  }
+}
+
+void main();
