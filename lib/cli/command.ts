@@ -2,16 +2,19 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 export class UsageError extends Error {}
 
-export interface Command {
+export type CommandValues = Record<string, string | boolean | undefined>;
+export type CommandRun = (values: CommandValues, positionals: string[]) => Promise<number | void>;
+
+export interface CommandSpec {
   name: string;
   usage: string;
   summary: string;
   options?: NonNullable<ParseArgsConfig['options']>;
   positionals?: { min: number; max: number };
-  run(values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<number | void>;
+  load(): Promise<CommandRun>;
 }
 
-export function parseCommandArgs(command: Command, argv: string[]) {
+export function parseCommandArgs(command: Omit<CommandSpec, 'load'>, argv: string[]) {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: command.options ?? {}, allowPositionals: true, strict: true });
@@ -22,7 +25,7 @@ export function parseCommandArgs(command: Command, argv: string[]) {
   if (parsed.positionals.length < min || parsed.positionals.length > max) {
     throw new UsageError(`wrong number of arguments (usage: ${command.usage})`);
   }
-  return parsed as { values: Record<string, string | boolean | undefined>; positionals: string[] };
+  return parsed as { values: CommandValues; positionals: string[] };
 }
 
 export function intOption(value: string | boolean | undefined, name: string, fallback?: number): number | undefined {

@@ -1,6 +1,4 @@
-import { AppError } from '@/lib/errors';
-import { closeDb } from '@/lib/db';
-import { log, parseCommandArgs, UsageError, type Command } from '@/lib/cli/command';
+import { log, parseCommandArgs, UsageError, type CommandSpec } from '@/lib/cli/command';
 import { commands } from '@/lib/cli/commands';
 
 function help(): string {
@@ -23,7 +21,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${help()}\n`);
     return name ? 0 : 2;
   }
-  const command: Command | undefined =
+  const command: CommandSpec | undefined =
     commands.find((c) => c.name === name && !c.name.includes(' ')) ??
     commands.find((c) => c.name === `${name} ${rest[0]}`);
   if (!command) {
@@ -37,16 +35,18 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     const { values, positionals } = parseCommandArgs(command, args);
-    return (await command.run(values, positionals)) ?? 0;
+    return (await (await command.load())(values, positionals)) ?? 0;
   } catch (error) {
     if (error instanceof UsageError) {
       log(`facesift ${command.name}: ${error.message}`);
       return 2;
     }
-    log(`facesift ${command.name}: ${error instanceof AppError || error instanceof Error ? error.message : String(error)}`);
+    log(`facesift ${command.name}: ${error instanceof Error ? error.message : String(error)}`);
     if (process.env.FACESIFT_DEBUG) console.error(error);
     return 1;
   } finally {
+    // only commands that used the database loaded it
+    const { closeDb } = await import('@/lib/db');
     await closeDb().catch(() => {});
   }
 }

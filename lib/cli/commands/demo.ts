@@ -7,7 +7,7 @@ import { JobProgress } from '@/lib/services/job-progress';
 import { runScanInline, thisRunner } from '@/lib/services/jobs';
 import { runSearch } from '@/lib/services/search';
 import { addUser, generatePassword } from '@/lib/services/users';
-import { intOption, log, type Command } from '@/lib/cli/command';
+import { intOption, log, type CommandValues } from '@/lib/cli/command';
 import { progressReporter } from '@/lib/cli/progress';
 import { serve } from '@/lib/cli/commands/serve';
 
@@ -27,12 +27,7 @@ function prepareDemoDataset(dir: string) {
   fs.copyFileSync(path.join(dir, 'sheldon', 'sheldon1.png'), path.join(dir, 'sheldon', 'sheldon1 copy.png'));
 }
 
-export const demoCommand: Command = {
-  name: 'demo',
-  usage: 'demo [--port 3000]',
-  summary: 'the whole story on the bundled sample: database, demo admin, scan, search, and the app',
-  options: { port: { type: 'string' } },
-  async run(values) {
+export async function demoCommand(values: CommandValues): Promise<number | void> {
     const port = intOption(values.port, 'port', 3000)!;
     // the demo keeps its own state, so it never collides with a dataset you review for real;
     // the prepared models stay where set-up put them
@@ -65,5 +60,4 @@ export const demoCommand: Command = {
           ].join('\n'),
         ),
     });
-  },
-};
+}

@@ -2,14 +2,9 @@ import fs from 'node:fs';
 import { prepareDatabase } from '@/lib/db/connection';
 import { EXPORT_FORMATS } from '@/lib/services/export';
 import { exportFixList } from '@/lib/services/export-fix-list';
-import { choiceOption, log, UsageError, type Command } from '@/lib/cli/command';
+import { choiceOption, log, UsageError, type CommandValues } from '@/lib/cli/command';
 
-export const exportCommand: Command = {
-  name: 'export',
-  usage: 'export --format json|csv|seed-csv|sh [--out FILE]',
-  summary: 'the fix list (moves, deletions, merges) to apply to the dataset; to stdout unless --out',
-  options: { format: { type: 'string' }, out: { type: 'string' } },
-  async run(values) {
+export async function exportCommand(values: CommandValues): Promise<number | void> {
     if (values.format === undefined) throw new UsageError(`--format ${EXPORT_FORMATS.join('|')} is required`);
     const format = choiceOption(values.format, 'format', EXPORT_FORMATS, 'json');
     await prepareDatabase();
@@ -20,5 +15,4 @@ export const exportCommand: Command = {
     } else {
       process.stdout.write(text);
     }
-  },
-};
+}

@@ -1,11 +1,97 @@
-import type { Command } from '@/lib/cli/command';
-import { dbMigrate, dbStop } from '@/lib/cli/commands/db';
-import { exportCommand } from '@/lib/cli/commands/export';
-import { demoCommand } from '@/lib/cli/commands/demo';
-import { importNpzCommand, scanCommand } from '@/lib/cli/commands/scan';
-import { candidatesCommand, searchCommand } from '@/lib/cli/commands/search';
-import { serveCommand } from '@/lib/cli/commands/serve';
-import { token, userAdd } from '@/lib/cli/commands/users';
-import { workerCommand } from '@/lib/cli/commands/worker';
+import type { CommandSpec } from '@/lib/cli/command';
 
-export const commands: Command[] = [scanCommand, importNpzCommand, searchCommand, candidatesCommand, exportCommand, serveCommand, workerCommand, demoCommand, dbMigrate, dbStop, userAdd, token];
+/**
+ * The command line's contract in one table: names, flags and help. Each implementation is loaded
+ * only when its command runs, so `--help` or `token` do not pay for ONNX Runtime, sharp and FAISS.
+ */
+export const commands: CommandSpec[] = [
+  {
+    name: 'scan',
+    usage: 'scan --root DIR [--aligned | --detect] [--model default|PATH] [--preset default|insightface-arcface|face01-japanese-v1] [--force]',
+    summary: 'record every person folder and image under DIR and embed the images that have no embedding yet',
+    options: {
+      root: { type: 'string' },
+      aligned: { type: 'boolean' },
+      detect: { type: 'boolean' },
+      model: { type: 'string' },
+      preset: { type: 'string' },
+      force: { type: 'boolean' },
+    },
+    load: async () => (await import('@/lib/cli/commands/scan')).scanCommand,
+  },
+  {
+    name: 'import-npz',
+    usage: 'import-npz --root DIR [--key NAME]',
+    summary: "store the embeddings in each <person>/npKnown.npz (FACE01's format) instead of computing them",
+    options: { root: { type: 'string' }, key: { type: 'string' } },
+    load: async () => (await import('@/lib/cli/commands/scan')).importNpzCommand,
+  },
+  {
+    name: 'search',
+    usage: 'search [--threshold T] [--duplicate-threshold D] [--max-pairs N]',
+    summary: 'find every cross-person pair with cosine >= T (exact), near-duplicates, outliers and merge suggestions',
+    options: { threshold: { type: 'string' }, 'duplicate-threshold': { type: 'string' }, 'max-pairs': { type: 'string' } },
+    load: async () => (await import('@/lib/cli/commands/search')).searchCommand,
+  },
+  {
+    name: 'candidates',
+    usage: 'candidates --type pairs|identity-pairs|outliers [--status open|all] [--format json|csv] [--limit N]',
+    summary: 'print what the last search found (JSON array or CSV on stdout)',
+    options: { type: { type: 'string' }, status: { type: 'string' }, format: { type: 'string' }, limit: { type: 'string' } },
+    load: async () => (await import('@/lib/cli/commands/search')).candidatesCommand,
+  },
+  {
+    name: 'export',
+    usage: 'export --format json|csv|seed-csv|sh [--out FILE]',
+    summary: 'the fix list (moves, deletions, merges) to apply to the dataset; to stdout unless --out',
+    options: { format: { type: 'string' }, out: { type: 'string' } },
+    load: async () => (await import('@/lib/cli/commands/export')).exportCommand,
+  },
+  {
+    name: 'serve',
+    usage: 'serve [--port 3000] [--host 127.0.0.1] [--no-worker]',
+    summary: 'run the web app (and a worker process unless --no-worker)',
+    options: { port: { type: 'string' }, host: { type: 'string' }, 'no-worker': { type: 'boolean' } },
+    load: async () => (await import('@/lib/cli/commands/serve')).serveCommand,
+  },
+  {
+    name: 'worker',
+    usage: 'worker',
+    summary: 'claim and run queued jobs (scans, searches); SIGTERM finishes the running job first',
+    load: async () => (await import('@/lib/cli/commands/worker')).workerCommand,
+  },
+  {
+    name: 'demo',
+    usage: 'demo [--port 3000]',
+    summary: 'the whole story on the bundled sample: database, demo admin, scan, search, and the app',
+    options: { port: { type: 'string' } },
+    load: async () => (await import('@/lib/cli/commands/demo')).demoCommand,
+  },
+  {
+    name: 'db migrate',
+    usage: 'db migrate',
+    summary: 'create or update the database schema (every command also does this on start)',
+    load: async () => (await import('@/lib/cli/commands/db')).dbMigrateCommand,
+  },
+  {
+    name: 'db stop',
+    usage: 'db stop',
+    summary: 'stop the embedded Postgres under $FACESIFT_HOME/pg',
+    load: async () => (await import('@/lib/cli/commands/db')).dbStopCommand,
+  },
+  {
+    name: 'user add',
+    usage: 'user add NAME --role admin|curator [--password P]',
+    summary: 'add a user (or change an existing one); prints a generated password when none is given',
+    options: { role: { type: 'string' }, password: { type: 'string' } },
+    positionals: { min: 1, max: 1 },
+    load: async () => (await import('@/lib/cli/commands/users')).userAddCommand,
+  },
+  {
+    name: 'token',
+    usage: 'token NAME',
+    summary: "print a new API token for that user (send it as 'Authorization: Bearer <token>')",
+    positionals: { min: 1, max: 1 },
+    load: async () => (await import('@/lib/cli/commands/users')).tokenCommand,
+  },
+];

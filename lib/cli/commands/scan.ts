@@ -5,22 +5,10 @@ import { importNpz } from '@/lib/services/import-npz';
 import { JobProgress } from '@/lib/services/job-progress';
 import { runScanInline, thisRunner } from '@/lib/services/jobs';
 import { jobsRepository } from '@/lib/repositories/jobs';
-import { choiceOption, log, UsageError, type Command } from '@/lib/cli/command';
+import { choiceOption, log, UsageError, type CommandValues } from '@/lib/cli/command';
 import { progressReporter } from '@/lib/cli/progress';
 
-export const scanCommand: Command = {
-  name: 'scan',
-  usage: 'scan --root DIR [--aligned | --detect] [--model default|PATH] [--preset default|insightface-arcface|face01-japanese-v1] [--force]',
-  summary: 'record every person folder and image under DIR and embed the images that have no embedding yet',
-  options: {
-    root: { type: 'string' },
-    aligned: { type: 'boolean' },
-    detect: { type: 'boolean' },
-    model: { type: 'string' },
-    preset: { type: 'string' },
-    force: { type: 'boolean' },
-  },
-  async run(values) {
+export async function scanCommand(values: CommandValues): Promise<number | void> {
     if (values.aligned && values.detect) throw new UsageError('--aligned and --detect exclude each other');
     const preset = values.preset === undefined ? undefined : choiceOption(values.preset, 'preset', PRESET_NAMES, 'default');
     const mode = values.aligned ? 'aligned' : values.detect ? 'detect' : undefined;
@@ -35,15 +23,9 @@ export const scanCommand: Command = {
     );
     bar.end();
     log(`scan finished in ${((Date.now() - started) / 1000).toFixed(1)} s: ${state.done} embedded or recorded, ${state.failed} unreadable`);
-  },
-};
+}
 
-export const importNpzCommand: Command = {
-  name: 'import-npz',
-  usage: 'import-npz --root DIR [--key NAME]',
-  summary: "store the embeddings in each <person>/npKnown.npz (FACE01's format) instead of computing them",
-  options: { root: { type: 'string' }, key: { type: 'string' } },
-  async run(values) {
+export async function importNpzCommand(values: CommandValues): Promise<number | void> {
     await prepareDatabase();
     const job = await jobsRepository.create('import-npz', { root: values.root, key: values.key }, null);
     await jobsRepository.markRunning(job.id, thisRunner());
@@ -58,5 +40,4 @@ export const importNpzCommand: Command = {
       await jobsRepository.finish(job.id, 'failed', (error as Error).message);
       throw error;
     }
-  },
-};
+}

@@ -6,14 +6,9 @@ import { JobProgress } from '@/lib/services/job-progress';
 import { thisRunner } from '@/lib/services/jobs';
 import { runSearch } from '@/lib/services/search';
 import { toCsv } from '@/lib/csv';
-import { choiceOption, floatOption, intOption, log, type Command } from '@/lib/cli/command';
+import { choiceOption, floatOption, intOption, log, type CommandValues } from '@/lib/cli/command';
 
-export const searchCommand: Command = {
-  name: 'search',
-  usage: 'search [--threshold T] [--duplicate-threshold D] [--max-pairs N]',
-  summary: 'find every cross-person pair with cosine >= T (exact), near-duplicates, outliers and merge suggestions',
-  options: { threshold: { type: 'string' }, 'duplicate-threshold': { type: 'string' }, 'max-pairs': { type: 'string' } },
-  async run(values) {
+export async function searchCommand(values: CommandValues): Promise<number | void> {
     const params = {
       threshold: floatOption(values.threshold, 'threshold', -1, 1),
       duplicateThreshold: floatOption(values['duplicate-threshold'], 'duplicate-threshold', -1, 1),
@@ -33,8 +28,7 @@ export const searchCommand: Command = {
       await jobsRepository.finish(job.id, 'failed', (error as Error).message);
       throw error;
     }
-  },
-};
+}
 
 type Page = { items: object[]; nextCursor: string | null };
 
@@ -56,12 +50,7 @@ const flattenPair = (item: Record<string, unknown>) => {
   return { ...rest, aImageId: a.imageId, aIdentity: a.identity, aPath: a.path, bImageId: b.imageId, bIdentity: b.identity, bPath: b.path };
 };
 
-export const candidatesCommand: Command = {
-  name: 'candidates',
-  usage: 'candidates --type pairs|identity-pairs|outliers [--status open|all] [--format json|csv] [--limit N]',
-  summary: 'print what the last search found (JSON array or CSV on stdout)',
-  options: { type: { type: 'string' }, status: { type: 'string' }, format: { type: 'string' }, limit: { type: 'string' } },
-  async run(values) {
+export async function candidatesCommand(values: CommandValues): Promise<number | void> {
     const type = choiceOption(values.type, 'type', ['pairs', 'identity-pairs', 'outliers'] as const, 'pairs');
     const status = choiceOption(values.status, 'status', ['open', 'all'] as const, 'open');
     const format = choiceOption(values.format, 'format', ['json', 'csv'] as const, 'json');
@@ -77,5 +66,4 @@ export const candidatesCommand: Command = {
     }
     if (format === 'json') process.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
     else process.stdout.write(toCsv(type === 'pairs' ? items.map((item) => flattenPair(item as Record<string, unknown>)) : (items as Record<string, unknown>[])));
-  },
-};
+}

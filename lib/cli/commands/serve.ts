@@ -5,7 +5,7 @@ import path from 'node:path';
 import { prepareDatabase } from '@/lib/db/connection';
 import { getBoss } from '@/lib/queue/boss';
 import { facesiftHome, projectRoot } from '@/lib/paths';
-import { intOption, log, type Command } from '@/lib/cli/command';
+import { intOption, log, type CommandValues } from '@/lib/cli/command';
 
 const nextBin = () => path.join(projectRoot, 'node_modules', 'next', 'dist', 'bin', 'next');
 
@@ -80,16 +80,10 @@ export async function serve(options: { port: number; host: string; worker: boole
   return code;
 }
 
-export const serveCommand: Command = {
-  name: 'serve',
-  usage: 'serve [--port 3000] [--host 127.0.0.1] [--no-worker]',
-  summary: 'run the web app (and a worker process unless --no-worker)',
-  options: { port: { type: 'string' }, host: { type: 'string' }, 'no-worker': { type: 'boolean' } },
-  async run(values) {
+export async function serveCommand(values: CommandValues): Promise<number | void> {
     return serve({
       port: intOption(values.port, 'port', 3000)!,
       host: (values.host as string | undefined) ?? '127.0.0.1',
       worker: !values['no-worker'],
     });
-  },
-};
+}

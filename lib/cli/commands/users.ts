@@ -1,16 +1,10 @@
 import { prepareDatabase } from '@/lib/db/connection';
 import { addUser, createApiToken } from '@/lib/services/users';
-import { choiceOption, log, UsageError, type Command } from '@/lib/cli/command';
+import { choiceOption, log, UsageError, type CommandValues } from '@/lib/cli/command';
 import { ZodError } from 'zod';
 import { zodMessage } from '@/lib/errors';
 
-export const userAdd: Command = {
-  name: 'user add',
-  usage: 'user add NAME --role admin|curator [--password P]',
-  summary: 'add a user (or change an existing one); prints a generated password when none is given',
-  options: { role: { type: 'string' }, password: { type: 'string' } },
-  positionals: { min: 1, max: 1 },
-  async run(values, [name]) {
+export async function userAddCommand(values: CommandValues, [name]: string[]): Promise<number | void> {
     if (values.role === undefined) throw new UsageError('--role admin|curator is required');
     const role = choiceOption(values.role, 'role', ['admin', 'curator'] as const, 'curator');
     await prepareDatabase();
@@ -22,16 +16,9 @@ export const userAdd: Command = {
       if (error instanceof ZodError) throw new UsageError(zodMessage(error));
       throw error;
     }
-  },
-};
+}
 
-export const token: Command = {
-  name: 'token',
-  usage: 'token NAME',
-  summary: "print a new API token for that user (send it as 'Authorization: Bearer <token>')",
-  positionals: { min: 1, max: 1 },
-  async run(_values, [name]) {
+export async function tokenCommand(_values: CommandValues, [name]: string[]): Promise<number | void> {
     await prepareDatabase();
     process.stdout.write(`${await createApiToken(name)}\n`);
-  },
-};
+}

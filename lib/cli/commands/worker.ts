@@ -1,17 +1,12 @@
 import { startWorker } from '@/workers/worker';
 import { jobHandlers } from '@/workers/handlers';
-import { log, type Command } from '@/lib/cli/command';
+import { log, type CommandValues } from '@/lib/cli/command';
 
-export const workerCommand: Command = {
-  name: 'worker',
-  usage: 'worker',
-  summary: 'claim and run queued jobs (scans, searches); SIGTERM finishes the running job first',
-  async run() {
+export async function workerCommand(): Promise<number | void> {
     const worker = await startWorker(jobHandlers, log);
     await new Promise<void>((resolve) => {
       const drain = () => void worker.drain().then(resolve);
       process.once('SIGTERM', drain);
       process.once('SIGINT', drain);
     });
-  },
-};
+}

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { choiceOption, floatOption, intOption, parseCommandArgs, UsageError, type Command } from '@/lib/cli/command';
+import { choiceOption, floatOption, intOption, parseCommandArgs, UsageError, type CommandSpec } from '@/lib/cli/command';
 
-const command: Command = {
+const command: CommandSpec = {
   name: 'demo',
   usage: 'demo NAME [--limit N]',
   summary: '',
   options: { limit: { type: 'string' } },
   positionals: { min: 1, max: 1 },
-  run: async () => {},
+  load: async () => async () => {},
 };
 
 describe('command-line parsing', () => {
