@@ -128,6 +128,15 @@ export const searchResultsRepository = {
     try {
       await client.query('BEGIN');
       await client.query('TRUNCATE "CandidatePair", "IdentityPair", "Outlier" RESTART IDENTITY');
+      // A million rows load several times faster into a bare table, with each index then built by
+      // one sort, than with every row inserted into six indexes; the definitions come from the
+      // schema itself, so the migrations stay the one place they are declared.
+      const { rows: indexes } = await client.query<{ name: string; definition: string }>(
+        `SELECT indexname AS name, indexdef AS definition FROM pg_indexes
+          WHERE schemaname = current_schema() AND tablename = 'CandidatePair' AND indexname <> 'CandidatePair_pkey'`,
+      );
+      for (const index of indexes) await client.query(`DROP INDEX "${index.name}"`);
+      await client.query(`SET LOCAL maintenance_work_mem = '256MB'`);
       for (const set of pairs) {
         await copyRows(
           client,
@@ -136,6 +145,7 @@ export const searchResultsRepository = {
           (p) => `${set.kind}\t${set.imageA(p)}\t${set.imageB(p)}\t${set.identityA(p)}\t${set.identityB(p)}\t${set.similarity(p)}\t${set.pairKey(p)}\n`,
         );
       }
+      for (const index of indexes) await client.query(index.definition);
       await copyRows(
         client,
         `COPY "IdentityPair" ("identityAId", "identityBId", "centroidSimilarity", "pairCount", "maxSimilarity", "meanSimilarity", score, "pairKey") FROM STDIN`,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { conflict, notFound } from '@/lib/errors';
 import type { SessionUser } from '@/lib/auth/guard';
 import { candidatesRepository, toPairItem } from '@/lib/repositories/candidates';
@@ -6,7 +7,7 @@ import type { IdentityPairDecisionInput, OutlierDecisionInput, PairDecisionInput
 import { badRequest } from '@/lib/errors';
 import { getPool } from '@/lib/db';
 
-export const pairKeyOf = (hashA: string, hashB: string) => [hashA, hashB].sort().join(':');
+export const pairKeyOf = (hashA: string, hashB: string) => createHash('md5').update([hashA, hashB].sort().join(':')).digest('hex');
 export const identityPairKeyOf = (nameA: string, nameB: string) => [nameA, nameB].sort().join('\n');
 export const outlierKeyOf = (identity: string, contentHash: string) => `${identity}\n${contentHash}`;
 

@@ -226,9 +226,6 @@ CREATE INDEX "CandidatePair_identityBId_similarity_id_idx" ON "CandidatePair"("i
 CREATE INDEX "CandidatePair_pairKey_idx" ON "CandidatePair"("pairKey");
 
 -- CreateIndex
-CREATE UNIQUE INDEX "CandidatePair_kind_imageAId_imageBId_key" ON "CandidatePair"("kind", "imageAId", "imageBId");
-
--- CreateIndex
 CREATE INDEX "IdentityPair_score_id_idx" ON "IdentityPair"("score" DESC, "id" DESC);
 
 -- CreateIndex
