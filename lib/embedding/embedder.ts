@@ -322,7 +322,7 @@ export class Embedder {
     const results: EmbedResult[] = batch.map(
       (p) => p.done ?? { key: p.input.key, status: 'ok', width: p.width, height: p.height },
     );
-    const live = batch.map((p, i) => i).filter((i) => !batch[i].done);
+    const live = batch.map((_, i) => i).filter((i) => !batch[i].done);
     if (live.length === 0) return results;
 
     if (this.mode === 'aligned') {

@@ -24,6 +24,12 @@ export function resolveSessionConfig(config: SessionConfig = {}): ResolvedSessio
     .filter(Boolean);
   const preferred = config.executionProviders ?? fromEnv;
   const executionProviders = [...new Set([...preferred, 'cpu'])];
+  // ORT silently skips names it does not know, so a typo would quietly fall back to the CPU.
+  const known = ort.listSupportedBackends().map((b) => b.name);
+  const unknown = executionProviders.filter((p) => !known.includes(p));
+  if (unknown.length > 0) {
+    throw new Error(`unknown execution provider ${unknown.join(', ')}; this onnxruntime-node knows ${known.join(', ')}`);
+  }
   return { intraOpThreads, executionProviders };
 }
 

@@ -6,6 +6,7 @@ import {
   type Point,
   type Similarity,
   applySimilarity,
+  cropResize,
   dlibChipReference,
   estimateSimilarity,
   invertSimilarity,
@@ -116,5 +117,37 @@ describe('alignment geometry', () => {
     const data = Uint8Array.from({ length: 7 * 5 * 3 }, (_, i) => (i * 37) % 256);
     const out = warpRgb({ data, width: 7, height: 5 }, stretchAffine({ width: 7, height: 5 }, 7, 5), 7, 5);
     expect(Array.from(out)).toEqual(Array.from(data));
+  });
+
+  it('resizes a region into planar floats: exact at the same size, black outside the image', () => {
+    const data = Uint8Array.from({ length: 4 * 3 * 3 }, (_, i) => (i * 37) % 256);
+    const image = { data, width: 4, height: 3 };
+    const plane = 6 * 5;
+    const out = new Float32Array(3 * plane).fill(-1);
+    // The whole image, one pixel in from the target's corner, stored as v / 2.
+    cropResize(image, { x: 0, y: 0, width: 4, height: 3 }, 4, 3, { data: out, offset: 6 + 1, rowStride: 6, planeStride: plane, mul: 0.5, add: 0 });
+    for (let y = 0; y < 3; y++) {
+      for (let x = 0; x < 4; x++) {
+        for (let c = 0; c < 3; c++) expect(out[c * plane + (y + 1) * 6 + x + 1]).toBe(data[(y * 4 + x) * 3 + c] / 2);
+      }
+    }
+    expect(out[0]).toBe(-1);
+    // A region reaching 2 pixels left of the image: those outputs are left as they were.
+    const shifted = new Float32Array(3 * 12).fill(-1);
+    cropResize(image, { x: -2, y: 0, width: 4, height: 3 }, 4, 3, { data: shifted, offset: 0, rowStride: 4, planeStride: 12, mul: 1, add: 0 });
+    expect([shifted[0], shifted[1], shifted[2]]).toEqual([-1, -1, data[0]]);
+  });
+
+  it('averages blocks when a region shrinks by 2x or more, so fine detail becomes grey', () => {
+    const size = 240;
+    const data = new Uint8Array(size * size * 3);
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) data.fill((x + y) % 2 ? 255 : 0, (y * size + x) * 3, (y * size + x) * 3 + 3);
+    }
+    const out = new Float32Array(3 * 30 * 30);
+    cropResize({ data, width: size, height: size }, { x: 0, y: 0, width: size, height: size }, 30, 30, {
+      data: out, offset: 0, rowStride: 30, planeStride: 900, mul: 1, add: 0,
+    });
+    for (const v of out) expect(Math.abs(v - 127.5)).toBeLessThan(1);
   });
 });
