@@ -1,4 +1,4 @@
-import type { Prisma } from '@/lib/generated/prisma/client';
+import type { JobStatus, Prisma } from '@/lib/generated/prisma/client';
 import { getPool, getPrisma } from '@/lib/db';
 
 export interface JobError {
@@ -93,4 +93,39 @@ export const jobsRepository = {
       [id],
     );
   },
+  /** The queued or running job of a kind, oldest first: a dataset has one scan at a time. */
+  async active(kind: string): Promise<{ id: string; status: string } | null> {
+    const { rows } = await getPool().query(
+      `SELECT id, status::text FROM "Job" WHERE kind = $1 AND status IN ('queued', 'running') ORDER BY "createdAt" LIMIT 1`,
+      [kind],
+    );
+    return rows[0] ?? null;
+  },
+  /** The newest jobs without their stored failures (up to 500 each), only how many there are: a list polled every second. */
+  async recent(limit: number): Promise<JobSummaryRow[]> {
+    const { rows } = await getPool().query<JobSummaryRow>(
+      `SELECT j.id, j.kind, j.status::text, j.params, j.total, j.done, j.failed, jsonb_array_length(j.errors)::int AS "errorCount",
+              j.error, u.name AS "createdBy", j."createdAt", j."startedAt", j."finishedAt"
+         FROM "Job" j LEFT JOIN "User" u ON u.id = j."createdById"
+        ORDER BY j."createdAt" DESC, j.id LIMIT $1`,
+      [limit],
+    );
+    return rows;
+  },
 };
+
+export interface JobSummaryRow {
+  id: string;
+  kind: string;
+  status: JobStatus;
+  params: Record<string, unknown>;
+  total: number;
+  done: number;
+  failed: number;
+  errorCount: number;
+  error: string | null;
+  createdBy: string | null;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}

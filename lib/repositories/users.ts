@@ -1,5 +1,5 @@
 import type { Role } from '@/lib/generated/prisma/client';
-import { getPrisma } from '@/lib/db';
+import { getPool, getPrisma } from '@/lib/db';
 
 export interface UserRecord {
   id: number;
@@ -11,12 +11,19 @@ export interface UserRecord {
 
 const publicFields = { id: true, name: true, role: true, disabled: true, createdAt: true } as const;
 
+/**
+ * Every request looks its user up, so these two are plain SQL: Prisma's client engine compiles
+ * each query (WebAssembly) for ~1.5 ms of CPU, a third of what a whole list request costs.
+ */
+const USER_SELECT = `SELECT u.id, u.name, u.role::text, u.disabled, u."createdAt" FROM "User" u`;
+
 export const usersRepository = {
   list(): Promise<UserRecord[]> {
     return getPrisma().user.findMany({ select: publicFields, orderBy: { name: 'asc' } });
   },
-  findById(id: number): Promise<UserRecord | null> {
-    return getPrisma().user.findUnique({ where: { id }, select: publicFields });
+  async findById(id: number): Promise<UserRecord | null> {
+    const { rows } = await getPool().query<UserRecord>(`${USER_SELECT} WHERE u.id = $1`, [id]);
+    return rows[0] ?? null;
   },
   findWithPassword(name: string) {
     return getPrisma().user.findUnique({ where: { name } });
@@ -42,7 +49,7 @@ export const usersRepository = {
     return getPrisma().apiToken.create({ data: { userId, tokenHash } });
   },
   async findByTokenHash(tokenHash: string): Promise<UserRecord | null> {
-    const token = await getPrisma().apiToken.findUnique({ where: { tokenHash }, include: { user: { select: publicFields } } });
-    return token?.user ?? null;
+    const { rows } = await getPool().query<UserRecord>(`${USER_SELECT} JOIN "ApiToken" t ON t."userId" = u.id WHERE t."tokenHash" = $1`, [tokenHash]);
+    return rows[0] ?? null;
   },
 };

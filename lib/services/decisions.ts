@@ -47,7 +47,7 @@ export async function getPair(id: number) {
   const row = await candidatesRepository.pairRow(id);
   if (!row) throw notFound(`no pair ${id}`);
   const history = await decisionsRepository.history('pair', row.pairKey);
-  return { ...toPairItem(row), hashes: { a: row.hashA, b: row.hashB }, decisions: history.map(publicDecision) };
+  return { ...toPairItem(row), decisions: history.map(publicDecision) };
 }
 
 /**

@@ -92,8 +92,12 @@ export async function handleScanJob(jobId: string, log: Log): Promise<void> {
       const progress = new JobProgress(jobId);
       const summary = await indexDataset(config.root, log);
       await progress.report(summary.problems);
-      const ids = await imagesRepository.idsToEmbed(params.force || modelChanged);
-      await progress.setTotal(ids.length);
+      const force = params.force || modelChanged;
+      const ids = await imagesRepository.idsToEmbed(force);
+      // a retried scan keeps what it embedded before it stopped, so its done never passes its total
+      const before = await imagesRepository.embedState(job.createdAt, force);
+      await progress.setTotal(before.remaining + before.done + before.failed);
+      await jobsRepository.setCounters(jobId, before.done, before.failed);
       if (ids.length === 0) {
         await completeScan(jobId, log);
         return 'continues';

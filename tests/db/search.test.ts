@@ -125,7 +125,7 @@ describe('decisions across reruns', () => {
 describe('guard rails', () => {
   it('stops a search that would write too many pairs, saying how many and which threshold fits', async () => {
     await runScanInline({ root: flawedSample(), force: false, search: false }, quiet, quiet);
-    await expect(search({ threshold: -1, maxPairs: 50 })).rejects.toThrow(/yields [\d,]+ pairs, more than the limit of 50; a threshold of -?\d\.\d\d yields/);
+    await expect(search({ threshold: -1, maxPairs: 50 })).rejects.toThrow(/yields [\d,]+ pairs, more than the limit of 50; use a threshold of -?\d\.\d\d \([\d,]+ pairs\)/);
     const { rows } = await getPool().query(`SELECT count(*)::int AS n FROM "CandidatePair"`);
     expect(rows[0].n).toBe(0);
   });

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { createTestDatabase } from './database';
+import { copySample } from './datasets';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -33,8 +34,22 @@ export function cli(args: string[], env: Record<string, string>): string {
 }
 
 /**
+ * The sample with mistakes planted, so a search finds something to review: one of sheldon's images
+ * filed under leonard (cross pairs and an outlier), and penny split into two folders (a merge
+ * suggestion).
+ */
+function plantedSample(): string {
+  const dir = copySample();
+  fs.renameSync(path.join(dir, 'sheldon', 'sheldon5.png'), path.join(dir, 'leonard', 'sheldon5.png'));
+  fs.mkdirSync(path.join(dir, 'penny_b'));
+  for (const file of ['penny4.png', 'penny5.png']) fs.renameSync(path.join(dir, 'penny', file), path.join(dir, 'penny_b', file));
+  return dir;
+}
+
+/**
  * The real thing: `facesift serve` (production build, web server and worker processes) on a
- * throwaway database, with an admin and a curator to sign in as.
+ * throwaway database holding the planted sample, scanned and searched, with an admin and a
+ * curator to sign in as.
  */
 export default async function setup(project: TestProject) {
   const database = await createTestDatabase('facesift_e2e');
@@ -42,6 +57,9 @@ export default async function setup(project: TestProject) {
   const env = { DATABASE_URL: database.url, FACESIFT_HOME: home, FACESIFT_MODEL_DIR: process.env.FACESIFT_MODEL_DIR ?? path.join(root, '.facesift', 'models') };
   cli(['user', 'add', 'admin', '--role', 'admin', '--password', 'admin-password'], env);
   cli(['user', 'add', 'curator', '--role', 'curator', '--password', 'curator-password'], env);
+  const dataset = plantedSample();
+  cli(['scan', '--root', dataset], env);
+  cli(['search', '--threshold', '0.3'], env);
   const port = await freePort();
   const server: ChildProcess = spawn(facesift, ['serve', '--port', String(port)], {
     env: { ...process.env, ...env },
@@ -65,5 +83,6 @@ export default async function setup(project: TestProject) {
     await new Promise((resolve) => (server.exitCode === null ? server.once('exit', resolve) : resolve(null)));
     await database.drop();
     fs.rmSync(home, { recursive: true, force: true });
+    fs.rmSync(dataset, { recursive: true, force: true });
   };
 }

@@ -1,0 +1,74 @@
+import { notFound } from '@/lib/errors';
+import { jobsRepository, type JobError, type JobSummaryRow } from '@/lib/repositories/jobs';
+
+export type JobStatus = JobSummaryRow['status'];
+
+/** What the admin pages and scripts see of a job: its counters and how fast it goes. */
+export interface JobView {
+  id: string;
+  kind: string;
+  status: JobStatus;
+  params: Record<string, unknown>;
+  total: number;
+  done: number;
+  failed: number;
+  /** Stored per-item failures and problems (the latest 500); `errors` of the detail lists them. */
+  errorCount: number;
+  /** Why the whole job failed. */
+  error: string | null;
+  /** Who started it; null when the command line did. */
+  createdBy: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** Items per second since the job started; null before the first item. */
+  rate: number | null;
+  /** Seconds left at that rate, while running. */
+  etaSeconds: number | null;
+}
+
+export interface JobDetail extends JobView {
+  errors: JobError[];
+}
+
+function toView(job: JobSummaryRow): JobView {
+  const processed = job.done + job.failed;
+  const seconds = job.startedAt ? ((job.finishedAt?.getTime() ?? Date.now()) - job.startedAt.getTime()) / 1000 : 0;
+  const rate = processed > 0 && seconds > 0 ? processed / seconds : null;
+  const left = job.total - processed;
+  return {
+    ...job,
+    createdAt: job.createdAt.toISOString(),
+    startedAt: job.startedAt?.toISOString() ?? null,
+    finishedAt: job.finishedAt?.toISOString() ?? null,
+    rate,
+    etaSeconds: job.status === 'running' && rate && left > 0 ? left / rate : null,
+  };
+}
+
+export async function listJobs(limit: number): Promise<JobView[]> {
+  return (await jobsRepository.recent(limit)).map(toView);
+}
+
+/** One job with its failures; `kind` narrows it (GET /api/scans/[id] answers scans only). */
+export async function jobDetail(id: string, kind?: string): Promise<JobDetail> {
+  const job = await jobsRepository.find(id);
+  if (!job || (kind && job.kind !== kind)) throw notFound(`no ${kind ?? 'job'} ${id}`);
+  const errors = job.errors as unknown as JobError[];
+  const summary: JobSummaryRow = {
+    id: job.id,
+    kind: job.kind,
+    status: job.status,
+    params: job.params as Record<string, unknown>,
+    total: job.total,
+    done: job.done,
+    failed: job.failed,
+    errorCount: errors.length,
+    error: job.error,
+    createdBy: job.createdBy?.name ?? null,
+    createdAt: job.createdAt,
+    startedAt: job.startedAt,
+    finishedAt: job.finishedAt,
+  };
+  return { ...toView(summary), errors };
+}

@@ -1,0 +1,191 @@
+// API load check for the review UI's two hot paths, against the production build over loopback:
+// GET /api/pairs (50 per page, filtered and sorted, any page) and a decision POST, at 10 concurrent
+// connections, with 1,000,000 synthetic pairs in a throwaway database. Prints p50/p95/p99 next to
+// the targets. Run: npx tsx tests/bench/api-load.ts [--pairs 1000000] [--seconds 20]
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { closeDb, getPool } from '@/lib/db';
+import { encodeCursor } from '@/lib/repositories/keyset';
+import { createTestDatabase } from '../support/database';
+
+const root = path.resolve(__dirname, '..', '..');
+const facesift = path.join(root, 'bin', 'facesift');
+const CONNECTIONS = 10;
+const TARGETS = { list: 50, decision: 30 };
+const PERSONS = 20_000;
+const IMAGES_PER_PERSON = 10;
+
+function log(line: string) {
+  process.stderr.write(`${line}\n`);
+}
+
+async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  const result = await work();
+  log(`${label} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return result;
+}
+
+/**
+ * 20,000 people with 10 images each, and `pairs` cross pairs between them, generated in SQL. Each
+ * image is paired with up to five others from other folders; similarities lean low (most found
+ * pairs are near the threshold), one pair in twenty is a near-duplicate, one in ten is decided.
+ */
+async function fill(pairs: number) {
+  const pool = getPool();
+  const images = PERSONS * IMAGES_PER_PERSON;
+  const perImage = Math.ceil(pairs / images);
+  await pool.query(`INSERT INTO "Setting" (id, "datasetRoot", "updatedAt") VALUES (1, '/nonexistent/bench', now())`);
+  await pool.query(`INSERT INTO "Identity" (id, name) SELECT g, 'person_' || lpad(g::text, 5, '0') FROM generate_series(1, ${PERSONS}) g`);
+  await pool.query(`
+    INSERT INTO "Image" (id, "identityId", path, "contentHash", size, status, width, height, "embeddedAt", "updatedAt")
+    SELECT g, (g - 1) / ${IMAGES_PER_PERSON} + 1,
+           'person_' || lpad(((g - 1) / ${IMAGES_PER_PERSON} + 1)::text, 5, '0') || '/img_' || g || '.jpg',
+           encode(sha256(g::text::bytea), 'hex'), 20000 + g % 5000, 'ok', 150, 150, now(), now()
+      FROM generate_series(1, ${images}) g`);
+  // b is a whole number of folders away from a, so never in a's folder, and distinct for each k
+  await pool.query(`
+    INSERT INTO "CandidatePair" (kind, "imageAId", "imageBId", "identityAId", "identityBId", similarity, "pairKey", status)
+    SELECT CASE WHEN random() < 0.05 THEN 'near_duplicate' ELSE 'cross_identity' END::"PairKind",
+           a, b, (a - 1) / ${IMAGES_PER_PERSON} + 1, (b - 1) / ${IMAGES_PER_PERSON} + 1,
+           0.3 + 0.7 * power(random(), 2), md5(a || ':' || b),
+           CASE WHEN random() < 0.9 THEN 'open' ELSE (ARRAY['fine', 'mislabeled', 'duplicate'])[1 + floor(random() * 3)::int] END
+      FROM (SELECT g % ${images} + 1 AS a, g / ${images} AS k FROM generate_series(0, ${pairs - 1}) g) s,
+           LATERAL (SELECT (a - 1 + ${IMAGES_PER_PERSON} * (1 + a % 1000 + 397 * k)) % ${images} + 1 AS b) t
+     WHERE k < ${perImage}`);
+  await pool.query('VACUUM ANALYZE');
+}
+
+function cli(args: string[], env: NodeJS.ProcessEnv): string {
+  const result = spawnSync(facesift, args, { env, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`facesift ${args.join(' ')} failed: ${result.stderr}`);
+  return result.stdout.trim();
+}
+
+async function startServer(env: NodeJS.ProcessEnv, port: number): Promise<{ url: string; server: ChildProcess }> {
+  const server = spawn(facesift, ['serve', '--no-worker', '--port', String(port)], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let stderr = '';
+    server.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk;
+      const ready = stderr.match(/facesift is running at (\S+)/);
+      if (ready) resolve(ready[1]);
+    });
+    server.once('exit', (code) => reject(new Error(`facesift serve exited with ${code}:\n${stderr}`)));
+  });
+  return { url, server };
+}
+
+const pick = <T>(items: readonly T[]) => items[Math.floor(Math.random() * items.length)];
+
+/** A random view of the list, opened at a random place: what curators sharing links and paging do. */
+function randomListPath(): string {
+  const sort = pick(['similarity', '-similarity'] as const);
+  const similarity = 0.3 + 0.7 * Math.random() ** 2;
+  const cursor = sort === 'similarity' ? encodeCursor(similarity, 2 ** 31 - 1) : encodeCursor(similarity, 0);
+  const params = new URLSearchParams({ limit: '50', sort });
+  const view = pick(['open', 'kind', 'person', 'range', 'decided', 'first'] as const);
+  if (view === 'open') params.set('status', 'open');
+  if (view === 'kind') Object.entries({ kind: pick(['cross_identity', 'near_duplicate']), status: 'open' }).forEach(([k, v]) => params.set(k, v));
+  if (view === 'person') params.set('identity', `person_${String(1 + Math.floor(Math.random() * PERSONS)).padStart(5, '0')}`);
+  if (view === 'range') {
+    params.set('minSimilarity', similarity.toFixed(2));
+    params.set('maxSimilarity', Math.min(1, similarity + 0.1).toFixed(2));
+  }
+  if (view === 'decided') params.set('status', 'decided');
+  if (view !== 'first' && view !== 'person' && view !== 'range') params.set('cursor', cursor);
+  return `/api/pairs?${params}`;
+}
+
+interface Measured {
+  p50: number;
+  p95: number;
+  p99: number;
+  requests: number;
+  perSecond: number;
+  failures: number;
+}
+
+/** Runs autocannon and computes percentiles from every response time (autocannon's own lack p95). */
+async function load(options: autocannon.Options): Promise<Measured> {
+  const times: number[] = [];
+  let failures = 0;
+  const instance = autocannon({ connections: CONNECTIONS, ...options });
+  instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+    times.push(responseTime);
+    if (statusCode >= 300) failures++;
+  });
+  const result = await instance;
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? NaN;
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), requests: times.length, perSecond: result.requests.average, failures: failures + result.errors + result.timeouts };
+}
+
+function report(label: string, measured: Measured, target?: number) {
+  const verdict = target === undefined ? '' : measured.p95 < target ? `  target p95 < ${target} ms: met` : `  target p95 < ${target} ms: MISSED`;
+  console.log(
+    `${label.padEnd(34)} p50 ${measured.p50.toFixed(1).padStart(6)} ms  p95 ${measured.p95.toFixed(1).padStart(6)} ms  p99 ${measured.p99.toFixed(1).padStart(6)} ms  ` +
+      `${Math.round(measured.perSecond).toString().padStart(5)} req/s  ${measured.requests} requests, ${measured.failures} failed${verdict}`,
+  );
+}
+
+async function main() {
+  const { values } = parseArgs({ options: { pairs: { type: 'string', default: '1000000' }, seconds: { type: 'string', default: '20' } } });
+  const pairs = Number(values.pairs);
+  const seconds = Number(values.seconds);
+  const database = await createTestDatabase('facesift_load');
+  process.env.DATABASE_URL = database.url;
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'facesift-load-'));
+  const env = { ...process.env, DATABASE_URL: database.url, FACESIFT_HOME: home, FACESIFT_NEXT_DIST: process.env.FACESIFT_NEXT_DIST ?? '.next-bench' };
+  let server: ChildProcess | undefined;
+  try {
+    await timed(`filled ${pairs.toLocaleString('en')} pairs`, () => fill(pairs));
+    const counted = (await getPool().query(`SELECT count(*)::int AS n FROM "CandidatePair"`)).rows[0].n;
+    cli(['user', 'add', 'bench', '--role', 'curator', '--password', 'bench-password'], env);
+    const token = cli(['token', 'bench'], env);
+    const headers = { authorization: `Bearer ${token}` };
+    const started = await timed('server ready (builds first when sources changed)', () => startServer(env, 3000 + Math.floor(Math.random() * 20000)));
+    server = started.server;
+    const url = started.url;
+
+    const listRequest = { method: 'GET' as const, headers, setupRequest: (request: autocannon.Request) => ({ ...request, path: randomListPath() }) };
+    await load({ url, duration: 3, requests: [listRequest] });
+    const list = await load({ url, duration: seconds, requests: [listRequest] });
+
+    const { rows } = await getPool().query<{ id: number }>(`SELECT id FROM "CandidatePair" WHERE status = 'open' ORDER BY random() LIMIT 200000`);
+    const ids = rows.map((row) => row.id);
+    let next = 0;
+    // each decision on a pair nobody decided yet: no basedOn, as a curator's first verdict
+    const decisionRequest = {
+      method: 'POST' as const,
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ verdict: 'fine' }),
+      setupRequest: (request: autocannon.Request) => ({ ...request, path: `/api/pairs/${ids[next++ % ids.length]}/decision` }),
+    };
+    await load({ url, duration: 2, requests: [decisionRequest] });
+    const decision = await load({ url, duration: seconds, requests: [decisionRequest] });
+    const progress = await load({ url, duration: 5, requests: [{ method: 'GET', headers, path: '/api/progress' }] });
+
+    console.log(`\n${counted.toLocaleString('en')} pairs, ${CONNECTIONS} connections over loopback, ${seconds} s each, ${os.cpus().length} CPUs shared by server, Postgres and load tool`);
+    report('GET /api/pairs (50, filtered, any page)', list, TARGETS.list);
+    report('POST /api/pairs/[id]/decision', decision, TARGETS.decision);
+    report('GET /api/progress (status counts)', progress);
+  } finally {
+    if (server && server.exitCode === null) {
+      server.kill('SIGTERM');
+      await new Promise((resolve) => server!.once('exit', resolve));
+    }
+    await closeDb();
+    await database.drop();
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
