@@ -67,9 +67,15 @@ describe('API access', () => {
     expect(await response.json()).toEqual({ ok: true, db: 'up', queue: 'up' });
   });
 
+  // made before any request: the blocking CLI calls would outlast the server's keep-alive mid-test
+  let curator: string;
+  let admin: string;
+  beforeAll(() => {
+    curator = cli(['token', 'curator'], env()).trim();
+    admin = cli(['token', 'admin'], env()).trim();
+  });
+
   it('requires a valid token for pairs and an admin token for users', async () => {
-    const curator = cli(['token', 'curator'], env()).trim();
-    const admin = cli(['token', 'admin'], env()).trim();
     expect((await get('/api/pairs')).status).toBe(401);
     expect((await get('/api/pairs', 'fs_bad-token')).status).toBe(401);
     const pairs = await get('/api/pairs', curator);
