@@ -33,3 +33,19 @@ export async function closeDb(): Promise<void> {
   globalForDb.pool = undefined;
   await Promise.all([prisma?.$disconnect(), pool?.end()]);
 }
+
+/** Runs `work` in one transaction on one pooled connection: committed if it returns, rolled back if it throws. */
+export async function withTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await getPool().connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -1,5 +1,4 @@
-import type pg from 'pg';
-import { getPool } from '@/lib/db';
+import { getPool, withTransaction } from '@/lib/db';
 
 export type Subject = 'pair' | 'identity_pair' | 'outlier';
 
@@ -51,9 +50,7 @@ export const decisionsRepository = {
     decision: NewDecision,
     basedOn: number | null,
   ): Promise<{ ok: true; decision: DecisionRecord } | { ok: false; current: DecisionRecord | null }> {
-    const client: pg.PoolClient = await getPool().connect();
-    try {
-      await client.query('BEGIN');
+    return withTransaction(async (client) => {
       await client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`${decision.subject}\n${decision.subjectKey}`]);
       const latest = (
         await client.query<DecisionRecord>(`${SELECT} WHERE d.subject = $1::"DecisionSubject" AND d."subjectKey" = $2 ORDER BY d.id DESC LIMIT 1`, [
@@ -61,10 +58,7 @@ export const decisionsRepository = {
           decision.subjectKey,
         ])
       ).rows[0];
-      if ((latest?.id ?? null) !== basedOn) {
-        await client.query('ROLLBACK');
-        return { ok: false, current: latest ?? null };
-      }
+      if ((latest?.id ?? null) !== basedOn) return { ok: false as const, current: latest ?? null };
       const { rows } = await client.query<{ id: number }>(
         `INSERT INTO "Decision" (subject, "subjectKey", verdict, "previousVerdict", side, "misfiledHash", "keepHash", "dropHash",
                                  "fromIdentity", "toIdentity", "intoIdentity", "userId")
@@ -87,14 +81,8 @@ export const decisionsRepository = {
       const { table, key } = STATUS_TABLE[decision.subject];
       await client.query(`UPDATE ${table} SET status = $1 WHERE ${key} = $2`, [decision.verdict, decision.subjectKey]);
       const saved = (await client.query<DecisionRecord>(`${SELECT} WHERE d.id = $1`, [rows[0].id])).rows[0];
-      await client.query('COMMIT');
-      return { ok: true, decision: saved };
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
+      return { ok: true as const, decision: saved };
+    });
   },
 
   async reviewSummary() {

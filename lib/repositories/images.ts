@@ -1,4 +1,4 @@
-import { getPool } from '@/lib/db';
+import { getPool, withTransaction } from '@/lib/db';
 
 export interface KnownImage {
   id: number;
@@ -105,9 +105,7 @@ export const imagesRepository = {
   /** One transaction per batch: an image is stamped embedded only together with its vector. */
   async saveOutcomes(outcomes: EmbedOutcome[], model: string): Promise<void> {
     if (outcomes.length === 0) return;
-    const client = await getPool().connect();
-    try {
-      await client.query('BEGIN');
+    await withTransaction(async (client) => {
       await client.query(
         `UPDATE "Image" AS i SET "contentHash" = t.h, status = t.s::"ImageStatus", reason = t.r, width = t.w, height = t.ht,
                 "embeddedAt" = now(), "updatedAt" = now()
@@ -133,12 +131,6 @@ export const imagesRepository = {
           [model, embedded.map((o) => o.imageId), embedded.map((o) => o.dim), embedded.map((o) => o.vector), embedded.map((o) => o.contentHash)],
         );
       }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   },
 };

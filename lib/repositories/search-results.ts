@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { getPool } from '@/lib/db';
+import { getPool, withTransaction } from '@/lib/db';
 
 export interface EmbeddingRows {
   imageIds: Int32Array;
@@ -124,9 +124,7 @@ export const searchResultsRepository = {
    * so a pair found again comes back decided and a pair whose images changed comes back open.
    */
   async replaceResults(pairs: PairRowsToWrite[], identityPairs: IdentityPairToWrite[], outliers: OutlierToWrite[]): Promise<void> {
-    const client = await getPool().connect();
-    try {
-      await client.query('BEGIN');
+    await withTransaction(async (client) => {
       await client.query('TRUNCATE "CandidatePair", "IdentityPair", "Outlier" RESTART IDENTITY');
       // A million rows load several times faster into a bare table, with each index then built by
       // one sort, than with every row inserted into six indexes; the definitions come from the
@@ -176,13 +174,7 @@ export const searchResultsRepository = {
             WHERE t.${key} = d."subjectKey" AND d.verdict <> 'open'`,
         );
       }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
     await getPool().query('ANALYZE "CandidatePair", "IdentityPair", "Outlier"');
   },
 };
