@@ -58,8 +58,8 @@ describe('the facesift command', () => {
     const items = JSON.parse(pairs.stdout);
     expect(items.length).toBeLessThanOrEqual(3);
     for (const item of items) {
-      expect(Object.keys(item).sort()).toEqual(['a', 'b', 'id', 'kind', 'similarity', 'status']);
-      expect(Object.keys(item.a).sort()).toEqual(['identity', 'imageId', 'path']);
+      expect(Object.keys(item)).toEqual(expect.arrayContaining(['a', 'b', 'id', 'kind', 'similarity', 'status']));
+      expect(item.a).toEqual(expect.objectContaining({ imageId: expect.any(Number), identity: expect.any(String), path: expect.any(String) }));
     }
     const outliers = JSON.parse(cli('candidates', '--type', 'outliers', '--status', 'all').stdout);
     for (const item of outliers) expect(item).toEqual(expect.objectContaining({ identity: expect.any(String), path: expect.any(String), score: expect.any(Number) }));
