@@ -1,19 +1,11 @@
 import { getPool } from '@/lib/db';
+import type { DecisionRecord } from '@/lib/repositories/decisions';
 
-export interface CurrentDecision {
-  subject: 'pair' | 'identity_pair' | 'outlier';
-  subjectKey: string;
-  verdict: string;
-  side: string | null;
-  misfiledHash: string | null;
-  keepHash: string | null;
-  dropHash: string | null;
-  fromIdentity: string | null;
-  toIdentity: string | null;
-  intoIdentity: string | null;
+/** A subject's latest decision, named by who made it and when. */
+export type CurrentDecision = Omit<DecisionRecord, 'id' | 'previousVerdict' | 'userId' | 'userName' | 'createdAt'> & {
   decidedBy: string;
   decidedAt: Date;
-}
+};
 
 export interface PresentImage {
   path: string;

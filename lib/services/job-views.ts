@@ -3,21 +3,11 @@ import { jobsRepository, type JobError, type JobSummaryRow } from '@/lib/reposit
 
 export type JobStatus = JobSummaryRow['status'];
 
-/** What the admin pages and scripts see of a job: its counters and how fast it goes. */
-export interface JobView {
-  id: string;
-  kind: string;
-  status: JobStatus;
-  params: Record<string, unknown>;
-  total: number;
-  done: number;
-  failed: number;
-  /** Stored per-item failures and problems (the latest 500); `errors` of the detail lists them. */
-  errorCount: number;
-  /** Why the whole job failed. */
-  error: string | null;
-  /** Who started it; null when the command line did. */
-  createdBy: string | null;
+/**
+ * What the admin pages and scripts see of a job: its row (dates as ISO strings; errorCount is how
+ * many per-item failures are stored, the latest 500, which the detail lists) and how fast it goes.
+ */
+export interface JobView extends Omit<JobSummaryRow, 'createdAt' | 'startedAt' | 'finishedAt'> {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;

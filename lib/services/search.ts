@@ -1,4 +1,3 @@
-import { getPreset } from '@/lib/embedding/presets';
 import { badRequest } from '@/lib/errors';
 import { settingsRepository } from '@/lib/repositories/settings';
 import { searchResultsRepository, type EmbeddingRows, type OutlierToWrite, type PairRowsToWrite } from '@/lib/repositories/search-results';
@@ -6,6 +5,7 @@ import type { SearchJobParams } from '@/lib/schemas/jobs';
 import type { JobProgress } from '@/lib/services/job-progress';
 import { identityPairKeyOf, outlierKeyOf, pairKeyOf } from '@/lib/services/decisions';
 import { embeddingModelName } from '@/lib/services/scan';
+import { defaultCrossThreshold } from '@/lib/services/settings';
 import {
   DEFAULT_OUTLIER_THRESHOLD,
   TooManyPairsError,
@@ -76,8 +76,7 @@ function pairRows(kind: PairRowsToWrite['kind'], list: PairList, rows: Embedding
  */
 export async function runSearch(params: SearchJobParams, progress: JobProgress, log: (line: string) => void): Promise<SearchSummary> {
   const settings = await settingsRepository.get();
-  const imported = settings.model.startsWith('imported: ');
-  const threshold = params.threshold ?? settings.crossThreshold ?? (imported ? 0.4 : getPreset(settings.preset).defaultThreshold);
+  const threshold = params.threshold ?? settings.crossThreshold ?? defaultCrossThreshold(settings);
   const duplicateThreshold = params.duplicateThreshold ?? settings.duplicateThreshold;
   const maxPairs = params.maxPairs ?? settings.maxPairs;
   const model = embeddingModelName(settings);

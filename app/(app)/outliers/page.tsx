@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { TabLink, Tabs } from '@/components/ui/tabs';
 import { AppError } from '@/lib/errors';
 import { candidatesRepository } from '@/lib/repositories/candidates';
 import { listOutliersSchema, type ListOutliersQuery } from '@/lib/schemas/candidates';
@@ -44,23 +45,18 @@ export default async function OutliersPage({ searchParams }: { searchParams: Pro
         <h1 className="text-2xl font-semibold">Outliers{identity && <span className="text-stone-500"> in {identity}</span>}</h1>
         <p className="text-sm text-stone-500">Images least like the rest of their folder, the least alike first. Is each in the right folder?</p>
       </div>
-      <nav aria-label="Status" className="flex gap-1 border-b border-stone-200 dark:border-stone-800">
+      <Tabs label="Status">
         {STATUSES.map((s) => (
-          <Link
-            key={s}
-            href={href(s, identity)}
-            aria-current={s === status ? 'page' : undefined}
-            className={`-mb-px border-b-2 px-3 py-2 text-sm ${s === status ? 'border-sky-600 font-medium' : 'border-transparent text-stone-500 hover:text-stone-800 dark:hover:text-stone-200'}`}
-          >
+          <TabLink key={s} href={href(s, identity)} current={s === status}>
             {s}
-          </Link>
+          </TabLink>
         ))}
         {identity && (
           <Link href={href(status)} className="ml-auto self-center text-sm text-sky-700 hover:underline dark:text-sky-400">
             all people
           </Link>
         )}
-      </nav>
+      </Tabs>
       {problem && (
         <p role="alert" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
           {problem}. <Link href="/outliers" className="underline">Start again</Link>

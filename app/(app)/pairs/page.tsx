@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { TabLink, Tabs } from '@/components/ui/tabs';
 import { cache, Suspense } from 'react';
 import { AppError } from '@/lib/errors';
 import { reviewProgress } from '@/lib/services/decisions';
@@ -100,25 +101,16 @@ async function CountedStatusTabs({ view }: { view: PairsView }) {
 
 function StatusTabs({ view, counts }: { view: PairsView; counts: Record<string, number> | null }) {
   return (
-    <nav aria-label="Status" className="flex flex-wrap gap-1 border-b border-stone-200 dark:border-stone-800">
-      {STATUSES.map(({ status, label }) => {
-        const current = status === view.status;
-        return (
-          <Link
-            key={status}
-            href={pairsHref({ ...view, status })}
-            aria-current={current ? 'page' : undefined}
-            className={`-mb-px border-b-2 px-3 py-2 text-sm ${current ? 'border-sky-600 font-medium text-stone-900 dark:text-white' : 'border-transparent text-stone-500 hover:text-stone-800 dark:hover:text-stone-200'}`}
-            data-testid={`status-${status}`}
-          >
-            {label}{' '}
-            <span className="ml-1 inline-block min-w-6 rounded-full bg-stone-100 px-1.5 text-center text-xs text-stone-600 tabular-nums dark:bg-stone-800 dark:text-stone-300">
-              {counts ? (counts[status] ?? 0).toLocaleString('en') : '…'}
-            </span>
-          </Link>
-        );
-      })}
-    </nav>
+    <Tabs label="Status">
+      {STATUSES.map(({ status, label }) => (
+        <TabLink key={status} href={pairsHref({ ...view, status })} current={status === view.status} testId={`status-${status}`}>
+          {label}{' '}
+          <span className="ml-1 inline-block min-w-6 rounded-full bg-stone-100 px-1.5 text-center text-xs text-stone-600 tabular-nums dark:bg-stone-800 dark:text-stone-300">
+            {counts ? (counts[status] ?? 0).toLocaleString('en') : '…'}
+          </span>
+        </TabLink>
+      ))}
+    </Tabs>
   );
 }
 

@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { TabLink, Tabs } from '@/components/ui/tabs';
 import { AppError } from '@/lib/errors';
 import { candidatesRepository } from '@/lib/repositories/candidates';
 import { listIdentityPairsSchema, type ListIdentityPairsQuery } from '@/lib/schemas/candidates';
@@ -31,18 +32,13 @@ export default async function MergeSuggestionsPage({ searchParams }: { searchPar
         <h1 className="text-2xl font-semibold">Merge suggestions</h1>
         <p className="text-sm text-stone-500">Two folders whose faces are alike as a whole: perhaps one person filed under two names. Strongest evidence first.</p>
       </div>
-      <nav aria-label="Status" className="flex gap-1 border-b border-stone-200 dark:border-stone-800">
+      <Tabs label="Status">
         {STATUSES.map((s) => (
-          <Link
-            key={s}
-            href={s === 'open' ? '/identities/merge' : `/identities/merge?status=${s}`}
-            aria-current={s === status ? 'page' : undefined}
-            className={`-mb-px border-b-2 px-3 py-2 text-sm ${s === status ? 'border-sky-600 font-medium' : 'border-transparent text-stone-500 hover:text-stone-800 dark:hover:text-stone-200'}`}
-          >
+          <TabLink key={s} href={s === 'open' ? '/identities/merge' : `/identities/merge?status=${s}`} current={s === status}>
             {s}
-          </Link>
+          </TabLink>
         ))}
-      </nav>
+      </Tabs>
       {problem && (
         <p role="alert" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
           {problem}. <Link href="/identities/merge" className="underline">Start again</Link>
