@@ -97,7 +97,7 @@ async function identityId(name: string): Promise<number> {
 export const candidatesRepository = {
   async listPairs(query: ListPairsQuery) {
     const where = new Where();
-    if (query.kind) where.add((p) => `p.kind = ${p(query.kind)}::"PairKind"`);
+    if (query.kind) where.add((p) => `p.kind = ${p(query.kind)}`);
     statusFilter(where, 'p.status', query.status);
     if (query.identity) {
       const id = await identityId(query.identity);

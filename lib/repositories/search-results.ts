@@ -71,6 +71,23 @@ async function copyRows(client: pg.PoolClient, sql: string, count: number, line:
   await pipeline(source, client.query(copyFrom(sql)));
 }
 
+/**
+ * Rows load several times faster into bare tables, with each index then built by one sort, than
+ * with every row inserted into every index. The definitions are read from the database itself, so
+ * the migrations stay the one place indexes are declared.
+ */
+async function withIndexesBuiltAfter(client: pg.PoolClient, tables: string[], load: () => Promise<void>) {
+  const { rows: indexes } = await client.query<{ name: string; definition: string }>(
+    `SELECT i.indexname AS name, i.indexdef AS definition FROM pg_indexes i
+      WHERE i.schemaname = current_schema() AND i.tablename = ANY($1)
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.contype = 'p')`,
+    [tables],
+  );
+  for (const index of indexes) await client.query(`DROP INDEX "${index.name}"`);
+  await load();
+  for (const index of indexes) await client.query(index.definition);
+}
+
 export const searchResultsRepository = {
   /** Every usable embedding of the current model, grouped by person so labels come out dense. */
   async loadEmbeddings(model: string): Promise<EmbeddingRows> {
@@ -126,55 +143,55 @@ export const searchResultsRepository = {
   async replaceResults(pairs: PairRowsToWrite[], identityPairs: IdentityPairToWrite[], outliers: OutlierToWrite[]): Promise<void> {
     await withTransaction(async (client) => {
       await client.query('TRUNCATE "CandidatePair", "IdentityPair", "Outlier" RESTART IDENTITY');
-      // A million rows load several times faster into a bare table, with each index then built by
-      // one sort, than with every row inserted into six indexes; the definitions come from the
-      // schema itself, so the migrations stay the one place they are declared.
-      const { rows: indexes } = await client.query<{ name: string; definition: string }>(
-        `SELECT indexname AS name, indexdef AS definition FROM pg_indexes
-          WHERE schemaname = current_schema() AND tablename = 'CandidatePair' AND indexname <> 'CandidatePair_pkey'`,
-      );
-      for (const index of indexes) await client.query(`DROP INDEX "${index.name}"`);
       await client.query(`SET LOCAL maintenance_work_mem = '256MB'`);
-      for (const set of pairs) {
+      // A crash before the flush rolls back to the previous whole result, and the job's own
+      // (synchronous) completion write flushes this one first, so no wait is needed here.
+      await client.query(`SET LOCAL synchronous_commit = off`);
+      await withIndexesBuiltAfter(client, ['CandidatePair', 'IdentityPair', 'Outlier'], async () => {
+        for (const set of pairs) {
+          await copyRows(
+            client,
+            `COPY "CandidatePair" (kind, "imageAId", "imageBId", "identityAId", "identityBId", similarity, "pairKey") FROM STDIN`,
+            set.count,
+            (p) => `${set.kind}\t${set.imageA(p)}\t${set.imageB(p)}\t${set.identityA(p)}\t${set.identityB(p)}\t${set.similarity(p)}\t${set.pairKey(p)}\n`,
+          );
+        }
         await copyRows(
           client,
-          `COPY "CandidatePair" (kind, "imageAId", "imageBId", "identityAId", "identityBId", similarity, "pairKey") FROM STDIN`,
-          set.count,
-          (p) => `${set.kind}\t${set.imageA(p)}\t${set.imageB(p)}\t${set.identityA(p)}\t${set.identityB(p)}\t${set.similarity(p)}\t${set.pairKey(p)}\n`,
+          `COPY "IdentityPair" ("identityAId", "identityBId", "centroidSimilarity", "pairCount", "maxSimilarity", "meanSimilarity", score, "pairKey") FROM STDIN`,
+          identityPairs.length,
+          (k) => {
+            const ip = identityPairs[k];
+            return `${ip.identityAId}\t${ip.identityBId}\t${ip.centroidSimilarity}\t${ip.pairCount}\t${ip.maxSimilarity}\t${ip.meanSimilarity}\t${ip.score}\t${copyText(ip.pairKey)}\n`;
+          },
         );
-      }
-      for (const index of indexes) await client.query(index.definition);
-      await copyRows(
-        client,
-        `COPY "IdentityPair" ("identityAId", "identityBId", "centroidSimilarity", "pairCount", "maxSimilarity", "meanSimilarity", score, "pairKey") FROM STDIN`,
-        identityPairs.length,
-        (k) => {
-          const ip = identityPairs[k];
-          return `${ip.identityAId}\t${ip.identityBId}\t${ip.centroidSimilarity}\t${ip.pairCount}\t${ip.maxSimilarity}\t${ip.meanSimilarity}\t${ip.score}\t${copyText(ip.pairKey)}\n`;
-        },
-      );
-      await copyRows(
-        client,
-        `COPY "Outlier" ("imageId", "identityId", score, "neighbourScore", "nearestIdentityId", "nearestSimilarity", flagged, "subjectKey") FROM STDIN`,
-        outliers.length,
-        (k) => {
-          const o = outliers[k];
-          return `${o.imageId}\t${o.identityId}\t${o.score}\t${copyNumber(o.neighbourScore)}\t${copyNumber(o.nearestIdentityId)}\t${copyNumber(o.nearestSimilarity)}\t${o.flagged}\t${copyText(o.subjectKey)}\n`;
-        },
-      );
-      for (const [table, subject, key] of [
-        ['"CandidatePair"', 'pair', '"pairKey"'],
-        ['"IdentityPair"', 'identity_pair', '"pairKey"'],
-        ['"Outlier"', 'outlier', '"subjectKey"'],
-      ]) {
-        await client.query(
-          `UPDATE ${table} t SET status = d.verdict
-             FROM (SELECT DISTINCT ON ("subjectKey") "subjectKey", verdict FROM "Decision"
-                    WHERE subject = '${subject}' ORDER BY "subjectKey", id DESC) d
-            WHERE t.${key} = d."subjectKey" AND d.verdict <> 'open'`,
+        await copyRows(
+          client,
+          `COPY "Outlier" ("imageId", "identityId", score, "neighbourScore", "nearestIdentityId", "nearestSimilarity", flagged, "subjectKey") FROM STDIN`,
+          outliers.length,
+          (k) => {
+            const o = outliers[k];
+            return `${o.imageId}\t${o.identityId}\t${o.score}\t${copyNumber(o.neighbourScore)}\t${copyNumber(o.nearestIdentityId)}\t${copyNumber(o.nearestSimilarity)}\t${o.flagged}\t${copyText(o.subjectKey)}\n`;
+          },
         );
-      }
+        // before the indexes exist, so the few decided rows cost no index churn
+        for (const [table, subject, key] of [
+          ['"CandidatePair"', 'pair', '"pairKey"'],
+          ['"IdentityPair"', 'identity_pair', '"pairKey"'],
+          ['"Outlier"', 'outlier', '"subjectKey"'],
+        ]) {
+          await client.query(
+            `UPDATE ${table} t SET status = d.verdict
+               FROM (SELECT DISTINCT ON ("subjectKey") "subjectKey", verdict FROM "Decision"
+                      WHERE subject = '${subject}' ORDER BY "subjectKey", id DESC) d
+              WHERE t.${key} = d."subjectKey" AND d.verdict <> 'open'`,
+          );
+        }
+      });
+      // The planner needs the new distributions at once (the first page after a search must not
+      // wait for autovacuum); a small sample is enough for choosing between these indexes.
+      await client.query(`SET LOCAL default_statistics_target = 10`);
+      await client.query('ANALYZE "CandidatePair", "IdentityPair", "Outlier"');
     });
-    await getPool().query('ANALYZE "CandidatePair", "IdentityPair", "Outlier"');
   },
 };

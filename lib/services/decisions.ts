@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { conflict, notFound } from '@/lib/errors';
 import type { SessionUser } from '@/lib/auth/guard';
 import { candidatesRepository, toPairItem } from '@/lib/repositories/candidates';
@@ -7,7 +7,8 @@ import type { IdentityPairDecisionInput, OutlierDecisionInput, PairDecisionInput
 import { badRequest } from '@/lib/errors';
 import { getPool } from '@/lib/db';
 
-export const pairKeyOf = (hashA: string, hashB: string) => createHash('md5').update([hashA, hashB].sort().join(':')).digest('hex');
+/** md5 of "lower:higher" content hash; the one-shot hash matters, it runs for every pair a search writes. */
+export const pairKeyOf = (hashA: string, hashB: string) => hash('md5', hashA < hashB ? `${hashA}:${hashB}` : `${hashB}:${hashA}`);
 export const identityPairKeyOf = (nameA: string, nameB: string) => [nameA, nameB].sort().join('\n');
 export const outlierKeyOf = (identity: string, contentHash: string) => `${identity}\n${contentHash}`;
 
