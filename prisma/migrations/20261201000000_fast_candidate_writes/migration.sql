@@ -6,11 +6,6 @@ ALTER TABLE "IdentityPair" ALTER COLUMN "pairKey" TYPE TEXT COLLATE "C";
 ALTER TABLE "Outlier" ALTER COLUMN "subjectKey" TYPE TEXT COLLATE "C";
 ALTER TABLE "Decision" ALTER COLUMN "subjectKey" TYPE TEXT COLLATE "C";
 
--- Unique keys joined by equality: their statistics tell the planner nothing that the row count
--- does not, and sampling them is most of what ANALYZE costs after each search.
-ALTER TABLE "CandidatePair" ALTER COLUMN "pairKey" SET STATISTICS 0;
-ALTER TABLE "Outlier" ALTER COLUMN "subjectKey" SET STATISTICS 0;
-
 -- A text column leading an index makes its build three times slower than a float's, and every
 -- search rebuilds these. Open pairs (the list curators work through) get a partial index of their
 -- own; decided pairs and near-duplicates are few, so small partial indexes serve their filters.
