@@ -1,4 +1,4 @@
-import { getPool } from '@/lib/db';
+import { getPool, named } from '@/lib/db';
 import type { ListIdentityPairsQuery, ListOutliersQuery, ListPairsQuery } from '@/lib/schemas/candidates';
 import { keysetClause, page, Where } from '@/lib/repositories/keyset';
 
@@ -84,20 +84,26 @@ export function toPairItem(row: PairRow): PairItem {
   };
 }
 
+/** Statuses and kinds are enum values the schemas checked: they go into the text (see `named`). */
+function word(value: string): string {
+  if (!/^[a-z_]+$/.test(value)) throw new Error(`not an enum value: ${value}`);
+  return `'${value}'`;
+}
+
 function statusFilter(where: Where, column: string, status: string) {
   if (status === 'decided') where.add(() => `${column} <> 'open'`);
-  else if (status !== 'all') where.add((p) => `${column} = ${p(status)}`);
+  else if (status !== 'all') where.add(() => `${column} = ${word(status)}`);
 }
 
 async function identityId(name: string): Promise<number> {
-  const { rows } = await getPool().query<{ id: number }>(`SELECT id FROM "Identity" WHERE name = $1`, [name]);
+  const { rows } = await getPool().query<{ id: number }>(named(`SELECT id FROM "Identity" WHERE name = $1`), [name]);
   return rows[0]?.id ?? -1;
 }
 
 export const candidatesRepository = {
   async listPairs(query: ListPairsQuery) {
     const where = new Where();
-    if (query.kind) where.add((p) => `p.kind = ${p(query.kind)}`);
+    if (query.kind) where.add(() => `p.kind = ${word(query.kind!)}`);
     statusFilter(where, 'p.status', query.status);
     if (query.identity) {
       const id = await identityId(query.identity);
@@ -107,18 +113,21 @@ export const candidatesRepository = {
     if (query.maxSimilarity !== undefined) where.add((p) => `p.similarity <= ${p(query.maxSimilarity)}`);
     const order = keysetClause(where, 'p.similarity', 'p.id', query.sort === 'similarity', query.cursor);
     const pairs = `SELECT * FROM "CandidatePair" p ${where} ${order} LIMIT ${query.limit + 1}`;
-    const { rows } = await getPool().query<PairRow>(`${pairSelect(pairs)} ${order}`, where.params);
+    const { rows } = await getPool().query<PairRow>(named(`${pairSelect(pairs)} ${order}`), where.params);
     const result = page(rows, query.limit, (row) => [row.similarity, row.id]);
     return { items: result.items.map(toPairItem), nextCursor: result.nextCursor };
   },
 
   async pairRow(id: number): Promise<PairRow | null> {
-    const { rows } = await getPool().query<PairRow>(pairSelect(`SELECT * FROM "CandidatePair" p WHERE p.id = $1`), [id]);
+    const { rows } = await getPool().query<PairRow>(named(pairSelect(`SELECT * FROM "CandidatePair" p WHERE p.id = $1`)), [id]);
     return rows[0] ?? null;
   },
 
+  /** From the ledger the search and every decision keep (see PairStatusCount), not a count of a million rows. */
   async pairStatusCounts(): Promise<Record<string, number>> {
-    const { rows } = await getPool().query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM "CandidatePair" GROUP BY status`);
+    const { rows } = await getPool().query<{ status: string; n: number }>(
+      `SELECT status, sum(delta)::int AS n FROM "PairStatusCount" GROUP BY status HAVING sum(delta) <> 0`,
+    );
     return Object.fromEntries(rows.map((row) => [row.status, row.n]));
   },
 

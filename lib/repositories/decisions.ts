@@ -1,4 +1,6 @@
-import { getPool, withTransaction } from '@/lib/db';
+import { getPool, named } from '@/lib/db';
+
+const UNIQUE_VIOLATION = '23505';
 
 export type Subject = 'pair' | 'identity_pair' | 'outlier';
 
@@ -43,31 +45,47 @@ export const decisionsRepository = {
   },
 
   /**
-   * Appends a decision if the subject's latest decision is still the one the client saw. The
-   * advisory lock on the key serialises two curators deciding the same subject at once.
+   * Appends a decision if the subject's latest decision is still the one the client saw, and moves
+   * the subject's candidate rows (and, for pairs, the status ledger) to the new verdict, in one
+   * statement. Two curators replacing the same decision at once collide on the unique
+   * (subject, subjectKey, previousId) index: the second gets the first's decision back.
    */
   async append(
     decision: NewDecision,
     basedOn: number | null,
   ): Promise<{ ok: true; decision: DecisionRecord } | { ok: false; current: DecisionRecord | null }> {
-    return withTransaction(async (client) => {
-      await client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`${decision.subject}\n${decision.subjectKey}`]);
-      const latest = (
-        await client.query<DecisionRecord>(`${SELECT} WHERE d.subject = $1::"DecisionSubject" AND d."subjectKey" = $2 ORDER BY d.id DESC LIMIT 1`, [
-          decision.subject,
-          decision.subjectKey,
-        ])
-      ).rows[0];
-      if ((latest?.id ?? null) !== basedOn) return { ok: false as const, current: latest ?? null };
-      const { rows } = await client.query<{ id: number }>(
-        `INSERT INTO "Decision" (subject, "subjectKey", verdict, "previousVerdict", side, "misfiledHash", "keepHash", "dropHash",
-                                 "fromIdentity", "toIdentity", "intoIdentity", "userId")
-         VALUES ($1::"DecisionSubject", $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
+    const { table, key } = STATUS_TABLE[decision.subject];
+    const ledger =
+      decision.subject === 'pair'
+        ? `, moved AS (
+             INSERT INTO "PairStatusCount" (status, delta)
+             SELECT status, -count(*) FROM changed GROUP BY status
+             UNION ALL SELECT $3, count(*) FROM changed HAVING count(*) > 0)`
+        : '';
+    try {
+      const { rows } = await getPool().query<DecisionRecord>(
+        named(`
+        WITH latest AS (
+          SELECT id, verdict FROM "Decision" WHERE subject = $1::"DecisionSubject" AND "subjectKey" = $2 ORDER BY id DESC LIMIT 1
+        ), inserted AS (
+          INSERT INTO "Decision" (subject, "subjectKey", verdict, "previousVerdict", "previousId", side, "misfiledHash", "keepHash",
+                                  "dropHash", "fromIdentity", "toIdentity", "intoIdentity", "userId")
+          SELECT $1::"DecisionSubject", $2, $3, COALESCE((SELECT verdict FROM latest), 'open'), (SELECT id FROM latest),
+                 $4, $5, $6, $7, $8, $9, $10, $11
+           WHERE (SELECT id FROM latest) IS NOT DISTINCT FROM $12::int
+          RETURNING *
+        ), changed AS (
+          UPDATE ${table} t SET status = $3 FROM ${table} old
+           WHERE old.id = t.id AND t.${key} = $2 AND t.status <> $3 AND EXISTS (SELECT 1 FROM inserted)
+          RETURNING old.status
+        )${ledger}
+        SELECT d.id, d.subject::text, d."subjectKey", d.verdict, d."previousVerdict", d.side, d."misfiledHash", d."keepHash",
+               d."dropHash", d."fromIdentity", d."toIdentity", d."intoIdentity", d."userId", u.name AS "userName", d."createdAt"
+          FROM inserted d JOIN "User" u ON u.id = d."userId"`),
         [
           decision.subject,
           decision.subjectKey,
           decision.verdict,
-          latest?.verdict ?? 'open',
           decision.side,
           decision.misfiledHash,
           decision.keepHash,
@@ -76,13 +94,22 @@ export const decisionsRepository = {
           decision.toIdentity,
           decision.intoIdentity,
           decision.userId,
+          basedOn,
         ],
       );
-      const { table, key } = STATUS_TABLE[decision.subject];
-      await client.query(`UPDATE ${table} SET status = $1 WHERE ${key} = $2`, [decision.verdict, decision.subjectKey]);
-      const saved = (await client.query<DecisionRecord>(`${SELECT} WHERE d.id = $1`, [rows[0].id])).rows[0];
-      return { ok: true as const, decision: saved };
-    });
+      if (rows[0]) return { ok: true, decision: rows[0] };
+    } catch (error) {
+      if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+    }
+    return { ok: false, current: await this.latest(decision.subject, decision.subjectKey) };
+  },
+
+  async latest(subject: Subject, subjectKey: string): Promise<DecisionRecord | null> {
+    const { rows } = await getPool().query<DecisionRecord>(`${SELECT} WHERE d.subject = $1::"DecisionSubject" AND d."subjectKey" = $2 ORDER BY d.id DESC LIMIT 1`, [
+      subject,
+      subjectKey,
+    ]);
+    return rows[0] ?? null;
   },
 
   async reviewSummary() {

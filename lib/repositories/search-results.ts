@@ -188,6 +188,10 @@ export const searchResultsRepository = {
           );
         }
       });
+      await client.query('TRUNCATE "PairStatusCount"');
+      await client.query(`INSERT INTO "PairStatusCount" (status, delta)
+        SELECT 'open', count(*) FROM "CandidatePair" WHERE status = 'open'
+        UNION ALL SELECT status, count(*) FROM "CandidatePair" WHERE status <> 'open' GROUP BY status`);
       // The planner needs the new distributions at once (the first page after a search must not
       // wait for autovacuum); a small sample is enough for choosing between these indexes.
       await client.query(`SET LOCAL default_statistics_target = 10`);

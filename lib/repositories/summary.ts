@@ -1,4 +1,5 @@
 import { getPool } from '@/lib/db';
+import { candidatesRepository } from '@/lib/repositories/candidates';
 
 export interface DatasetSummary {
   datasetRoot: string | null;
@@ -16,8 +17,7 @@ export async function datasetSummary(): Promise<DatasetSummary> {
            (SELECT count(*) FROM "Identity" WHERE "goneAt" IS NULL)::int AS identities,
            (SELECT count(*) FROM "Image" WHERE status <> 'gone')::int AS images,
            (SELECT count(*) FROM "Image" WHERE status = 'ok' AND "embeddedAt" IS NOT NULL)::int AS embedded,
-           (SELECT count(*) FROM "Image" WHERE status IN ('unreadable', 'no_face', 'many_faces'))::int AS problems,
-           (SELECT count(*) FROM "CandidatePair" WHERE status = 'open')::int AS "openPairs",
-           (SELECT count(*) FROM "CandidatePair" WHERE status <> 'open')::int AS "decidedPairs"`);
-  return rows[0] as DatasetSummary;
+           (SELECT count(*) FROM "Image" WHERE status IN ('unreadable', 'no_face', 'many_faces'))::int AS problems`);
+  const { open = 0, ...decided } = await candidatesRepository.pairStatusCounts();
+  return { ...rows[0], openPairs: open, decidedPairs: Object.values(decided).reduce((sum, n) => sum + n, 0) } as DatasetSummary;
 }

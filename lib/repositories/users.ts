@@ -1,5 +1,5 @@
 import type { Role } from '@/lib/generated/prisma/client';
-import { getPool, getPrisma } from '@/lib/db';
+import { getPool, getPrisma, named } from '@/lib/db';
 
 export interface UserRecord {
   id: number;
@@ -22,7 +22,7 @@ export const usersRepository = {
     return getPrisma().user.findMany({ select: publicFields, orderBy: { name: 'asc' } });
   },
   async findById(id: number): Promise<UserRecord | null> {
-    const { rows } = await getPool().query<UserRecord>(`${USER_SELECT} WHERE u.id = $1`, [id]);
+    const { rows } = await getPool().query<UserRecord>(named(`${USER_SELECT} WHERE u.id = $1`), [id]);
     return rows[0] ?? null;
   },
   findWithPassword(name: string) {
@@ -49,7 +49,7 @@ export const usersRepository = {
     return getPrisma().apiToken.create({ data: { userId, tokenHash } });
   },
   async findByTokenHash(tokenHash: string): Promise<UserRecord | null> {
-    const { rows } = await getPool().query<UserRecord>(`${USER_SELECT} JOIN "ApiToken" t ON t."userId" = u.id WHERE t."tokenHash" = $1`, [tokenHash]);
+    const { rows } = await getPool().query<UserRecord>(named(`${USER_SELECT} JOIN "ApiToken" t ON t."userId" = u.id WHERE t."tokenHash" = $1`), [tokenHash]);
     return rows[0] ?? null;
   },
 };

@@ -120,6 +120,45 @@ describe('decisions across reruns', () => {
     expect(d2.previousVerdict).toBe('fine');
     await expect(decidePair(first, pair.id, { verdict: 'open', basedOn: d1.id })).rejects.toThrow(/dan decided this as "mislabeled"/);
   });
+
+  it('lets exactly one of two curators deciding the same pair at the same moment win', async () => {
+    await scanAndSearch(flawedSample());
+    const { user: first } = await addUser({ name: 'cora', role: 'curator', password: 'corapass1' });
+    const { user: second } = await addUser({ name: 'dan', role: 'curator', password: 'danpass12' });
+    const [pair] = await allPairs();
+    for (let round = 0; round < 5; round++) {
+      const basedOn = (await getPair(pair.id)).decisions[0]?.id;
+      const results = await Promise.allSettled([
+        decidePair(first, pair.id, { verdict: 'fine', basedOn }),
+        decidePair(second, pair.id, { verdict: 'duplicate', keep: 'a', basedOn }),
+      ]);
+      const won = results.filter((r) => r.status === 'fulfilled');
+      const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+      expect(won).toHaveLength(1);
+      expect(lost[0].reason).toMatchObject({ status: 409, body: { current: { id: (won[0] as PromiseFulfilledResult<{ id: number }>).value.id } } });
+    }
+    expect((await getPair(pair.id)).decisions).toHaveLength(5);
+  });
+
+  it('keeps the counts per status equal to the pairs, through decisions, undo and a rerun', async () => {
+    await scanAndSearch(flawedSample());
+    const { user } = await addUser({ name: 'cora', role: 'curator', password: 'corapass1' });
+    const counted = async () => {
+      const { rows } = await getPool().query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM "CandidatePair" GROUP BY status`);
+      return Object.fromEntries(rows.map((row) => [row.status, row.n]));
+    };
+    expect(await candidatesRepository.pairStatusCounts()).toEqual(await counted());
+    const [p1, p2] = await allPairs();
+    const d1 = await decidePair(user, p1.id, { verdict: 'fine' });
+    await decidePair(user, p2.id, { verdict: 'mislabeled', side: 'a' });
+    const d3 = await decidePair(user, p1.id, { verdict: 'duplicate', keep: 'b', basedOn: d1.id });
+    expect(await candidatesRepository.pairStatusCounts()).toEqual(await counted());
+    await decidePair(user, p1.id, { verdict: 'open', basedOn: d3.id });
+    expect(await candidatesRepository.pairStatusCounts()).toMatchObject({ mislabeled: 1 });
+    expect(await candidatesRepository.pairStatusCounts()).toEqual(await counted());
+    await search();
+    expect(await candidatesRepository.pairStatusCounts()).toEqual(await counted());
+  });
 });
 
 describe('guard rails', () => {
