@@ -71,6 +71,50 @@ async function copyRows(client: pg.PoolClient, sql: string, count: number, line:
   await pipeline(source, client.query(copyFrom(sql)));
 }
 
+const BINARY_COPY_HEADER = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]);
+const BINARY_COPY_TRAILER = Buffer.from([0xff, 0xff]);
+
+const writeInt4 = (buffer: Buffer, at: number, value: number) => buffer.writeInt32BE(value, buffer.writeInt32BE(4, at));
+
+/**
+ * The pairs in COPY's binary format: a million numbers are neither printed here nor parsed by the
+ * server, which halves what writing the pairs costs on both sides of the pipe.
+ */
+async function copyPairs(client: pg.PoolClient, set: PairRowsToWrite) {
+  if (set.count === 0) return;
+  const kind = Buffer.from(set.kind);
+  const rowBytes = 2 + (4 + kind.length) + 4 * 8 + (4 + 8) + (4 + 32);
+  let index = 0;
+  const source = new Readable({
+    read() {
+      if (index >= set.count) return void this.push(null);
+      const end = Math.min(set.count, index + 5000);
+      const header = index === 0 ? BINARY_COPY_HEADER : Buffer.alloc(0);
+      const chunk = Buffer.allocUnsafe(header.length + (end - index) * rowBytes + (end === set.count ? 2 : 0));
+      let at = header.copy(chunk);
+      for (; index < end; index++) {
+        at = chunk.writeInt16BE(7, at);
+        at = chunk.writeInt32BE(kind.length, at);
+        at += kind.copy(chunk, at);
+        at = writeInt4(chunk, at, set.imageA(index));
+        at = writeInt4(chunk, at, set.imageB(index));
+        at = writeInt4(chunk, at, set.identityA(index));
+        at = writeInt4(chunk, at, set.identityB(index));
+        at = chunk.writeInt32BE(8, at);
+        at = chunk.writeDoubleBE(set.similarity(index), at);
+        at = chunk.writeInt32BE(32, at);
+        at += chunk.write(set.pairKey(index), at, 'latin1');
+      }
+      if (end === set.count) BINARY_COPY_TRAILER.copy(chunk, at);
+      this.push(chunk);
+    },
+  });
+  await pipeline(
+    source,
+    client.query(copyFrom(`COPY "CandidatePair" (kind, "imageAId", "imageBId", "identityAId", "identityBId", similarity, "pairKey") FROM STDIN WITH (FORMAT binary)`)),
+  );
+}
+
 /**
  * Rows load several times faster into bare tables, with each index then built by one sort, than
  * with every row inserted into every index. The definitions are read from the database itself, so
@@ -148,14 +192,7 @@ export const searchResultsRepository = {
       // (synchronous) completion write flushes this one first, so no wait is needed here.
       await client.query(`SET LOCAL synchronous_commit = off`);
       await withIndexesBuiltAfter(client, ['CandidatePair', 'IdentityPair', 'Outlier'], async () => {
-        for (const set of pairs) {
-          await copyRows(
-            client,
-            `COPY "CandidatePair" (kind, "imageAId", "imageBId", "identityAId", "identityBId", similarity, "pairKey") FROM STDIN`,
-            set.count,
-            (p) => `${set.kind}\t${set.imageA(p)}\t${set.imageB(p)}\t${set.identityA(p)}\t${set.identityB(p)}\t${set.similarity(p)}\t${set.pairKey(p)}\n`,
-          );
-        }
+        for (const set of pairs) await copyPairs(client, set);
         await copyRows(
           client,
           `COPY "IdentityPair" ("identityAId", "identityBId", "centroidSimilarity", "pairCount", "maxSimilarity", "meanSimilarity", score, "pairKey") FROM STDIN`,

@@ -14,3 +14,13 @@ DROP INDEX "CandidatePair_kind_status_similarity_id_idx";
 CREATE INDEX "CandidatePair_open_similarity_id_idx" ON "CandidatePair"("similarity" DESC, "id" DESC) WHERE "status" = 'open';
 CREATE INDEX "CandidatePair_decided_similarity_id_idx" ON "CandidatePair"("similarity" DESC, "id" DESC) WHERE "status" <> 'open';
 CREATE INDEX "CandidatePair_near_duplicate_similarity_id_idx" ON "CandidatePair"("similarity" DESC, "id" DESC) WHERE "kind" = 'near_duplicate';
+
+-- The person filter is "a or b is this person", which the planner answers with a bitmap OR of two
+-- indexes: their similarity columns were never read, only built. Flagged outliers are a few
+-- hundred in tens of thousands: a partial index holds just them.
+DROP INDEX "CandidatePair_identityAId_similarity_id_idx";
+DROP INDEX "CandidatePair_identityBId_similarity_id_idx";
+CREATE INDEX "CandidatePair_identityAId_idx" ON "CandidatePair"("identityAId");
+CREATE INDEX "CandidatePair_identityBId_idx" ON "CandidatePair"("identityBId");
+DROP INDEX "Outlier_flagged_score_id_idx";
+CREATE INDEX "Outlier_flagged_score_id_idx" ON "Outlier"("score", "id") WHERE "flagged";
