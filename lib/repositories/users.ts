@@ -45,6 +45,9 @@ export const usersRepository = {
   count(): Promise<number> {
     return getPrisma().user.count();
   },
+  countEnabledAdmins(): Promise<number> {
+    return getPrisma().user.count({ where: { role: 'admin', disabled: false } });
+  },
   addToken(userId: number, tokenHash: string) {
     return getPrisma().apiToken.create({ data: { userId, tokenHash } });
   },

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import { hashPassword, verifyPassword } from '@/lib/auth/password';
 import { newApiToken } from '@/lib/auth/tokens';
-import { notFound } from '@/lib/errors';
+import { conflict, notFound } from '@/lib/errors';
 import { usersRepository, type UserRecord } from '@/lib/repositories/users';
 import { addUserSchema, updateUserSchema } from '@/lib/schemas/users';
 
@@ -10,9 +10,17 @@ export function generatePassword(): string {
   return randomBytes(12).toString('base64url');
 }
 
-/** Adds a user (or updates an existing one's role and password); returns the password when one was generated. */
-export async function addUser(input: z.input<typeof addUserSchema>): Promise<{ user: UserRecord; generatedPassword?: string }> {
+/**
+ * Adds a user; returns the password when one was generated. An existing name is refused unless
+ * `replaceExisting` (the CLI's `user add`, documented to change a user's role and password).
+ */
+export async function addUser(
+  input: z.input<typeof addUserSchema>,
+  { replaceExisting = false } = {},
+): Promise<{ user: UserRecord; generatedPassword?: string }> {
   const { name, role, password } = addUserSchema.parse(input);
+  const existing = replaceExisting ? null : await usersRepository.findByName(name);
+  if (existing) throw conflict(`a user named "${name}" exists: change their role or password with PATCH /api/users/${existing.id}`, { id: existing.id });
   const generatedPassword = password ? undefined : generatePassword();
   const user = await usersRepository.upsert(name, role, await hashPassword(password ?? generatedPassword!));
   return { user, generatedPassword };
@@ -20,7 +28,12 @@ export async function addUser(input: z.input<typeof addUserSchema>): Promise<{ u
 
 export async function updateUser(id: number, input: z.input<typeof updateUserSchema>): Promise<UserRecord> {
   const { role, disabled, password } = updateUserSchema.parse(input);
-  if (!(await usersRepository.findById(id))) throw notFound(`no user ${id}`);
+  const user = await usersRepository.findById(id);
+  if (!user) throw notFound(`no user ${id}`);
+  const stopsBeingAdmin = user.role === 'admin' && !user.disabled && (role === 'curator' || disabled === true);
+  if (stopsBeingAdmin && (await usersRepository.countEnabledAdmins()) <= 1) {
+    throw conflict(`${user.name} is the last admin: make another user admin first, or nobody could change settings or users`);
+  }
   return usersRepository.update(id, { role, disabled, ...(password ? { passwordHash: await hashPassword(password) } : {}) });
 }
 

@@ -21,6 +21,22 @@ describe('users and sign-in', () => {
     expect(await authenticatePassword('bob', generatedPassword!)).not.toBeNull();
   });
 
+  it('refuses to add a name that exists, keeping its password, unless asked to replace it', async () => {
+    const { user } = await addUser({ name: 'alice', role: 'curator', password: 'alicepass1' });
+    await expect(addUser({ name: 'alice', role: 'admin', password: 'otherpass1' })).rejects.toMatchObject({ status: 409, body: { id: user.id } });
+    expect(await authenticatePassword('alice', 'alicepass1')).toMatchObject({ role: 'curator' });
+    await addUser({ name: 'alice', role: 'admin', password: 'otherpass1' }, { replaceExisting: true });
+    expect(await authenticatePassword('alice', 'otherpass1')).toMatchObject({ role: 'admin' });
+  });
+
+  it('refuses to demote or disable the last admin, and allows it once there is another', async () => {
+    const { user: ada } = await addUser({ name: 'ada', role: 'admin', password: 'adapass12' });
+    await expect(updateUser(ada.id, { role: 'curator' })).rejects.toMatchObject({ status: 409, message: /last admin/ });
+    await expect(updateUser(ada.id, { disabled: true })).rejects.toMatchObject({ status: 409 });
+    await addUser({ name: 'bea', role: 'admin', password: 'beapass12' });
+    expect(await updateUser(ada.id, { role: 'curator' })).toMatchObject({ role: 'curator' });
+  });
+
   it('refuses a name with a slash and a short password', async () => {
     await expect(addUser({ name: 'a/b', role: 'curator', password: 'longenough' })).rejects.toThrow(/slashes/);
     await expect(addUser({ name: 'carol', role: 'curator', password: 'short' })).rejects.toThrow(/8 characters/);

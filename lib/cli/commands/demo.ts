@@ -43,7 +43,7 @@ export async function demoCommand(values: CommandValues): Promise<number | void>
     await jobsRepository.markRunning(job.id, thisRunner());
     await jobsRepository.finish(job.id, 'done', null, { ...(await runSearch({ threshold: 0.3 }, new JobProgress(job.id), log)) });
     const password = generatePassword();
-    await addUser({ name: 'demo', role: 'admin', password });
+    await addUser({ name: 'demo', role: 'admin', password }, { replaceExisting: true });
     return serve({
       port,
       host: '127.0.0.1',

@@ -9,7 +9,7 @@ export async function userAddCommand(values: CommandValues, [name]: string[]): P
     const role = choiceOption(values.role, 'role', ['admin', 'curator'] as const, 'curator');
     await prepareDatabase();
     try {
-      const { user, generatedPassword } = await addUser({ name, role, password: values.password as string | undefined });
+      const { user, generatedPassword } = await addUser({ name, role, password: values.password as string | undefined }, { replaceExisting: true });
       log(`user ${user.name} (${user.role}) saved`);
       if (generatedPassword) process.stdout.write(`${generatedPassword}\n`);
     } catch (error) {
