@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { type EmbedInput, type EmbedMode, type RawInferenceReport, createEmbedder } from '@/lib/embedding';
+import { createRng } from '@/lib/similarity/synthetic';
 
 export const SAMPLE_DIR = path.join(process.cwd(), 'tests', 'fixtures', 'faces-bbt');
 
@@ -26,17 +27,6 @@ export interface ReplicateOptions {
   seed?: number;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Writes `count` variants of the sample dataset (root/<person>/<image>.png) into outDir: each a copy
  * of a sample image with a small random crop (up to 6% per side) resized back, and brightness x0.85-1.15,
@@ -44,7 +34,7 @@ function mulberry32(seed: number): () => number {
  */
 export async function replicateSample(options: ReplicateOptions): Promise<ReplicatedImage[]> {
   const sourceDir = options.sourceDir ?? SAMPLE_DIR;
-  const random = mulberry32(options.seed ?? 1);
+  const random = createRng(options.seed ?? 1);
   const sources: { person: string; file: string }[] = [];
   for (const person of fs.readdirSync(sourceDir).sort()) {
     const dir = path.join(sourceDir, person);
