@@ -24,9 +24,11 @@ export interface DecisionRecord {
 
 export type NewDecision = Omit<DecisionRecord, 'id' | 'userName' | 'createdAt' | 'previousVerdict'>;
 
-const SELECT = `SELECT d.id, d.subject::text, d."subjectKey", d.verdict, d."previousVerdict", d.side, d."misfiledHash",
+/** A DecisionRecord from decisions `d`, whichever rows `d` names. */
+const select = (decisions: string) => `SELECT d.id, d.subject::text, d."subjectKey", d.verdict, d."previousVerdict", d.side, d."misfiledHash",
   d."keepHash", d."dropHash", d."fromIdentity", d."toIdentity", d."intoIdentity", d."userId", u.name AS "userName", d."createdAt"
-  FROM "Decision" d JOIN "User" u ON u.id = d."userId"`;
+  FROM ${decisions} d JOIN "User" u ON u.id = d."userId"`;
+const SELECT = select('"Decision"');
 
 /** Where each subject's current verdict is kept next to its candidate rows, for filtering and counts. */
 const STATUS_TABLE: Record<Subject, { table: string; key: string }> = {
@@ -79,9 +81,7 @@ export const decisionsRepository = {
            WHERE old.id = t.id AND t.${key} = $2 AND t.status <> $3 AND EXISTS (SELECT 1 FROM inserted)
           RETURNING old.status
         )${ledger}
-        SELECT d.id, d.subject::text, d."subjectKey", d.verdict, d."previousVerdict", d.side, d."misfiledHash", d."keepHash",
-               d."dropHash", d."fromIdentity", d."toIdentity", d."intoIdentity", d."userId", u.name AS "userName", d."createdAt"
-          FROM inserted d JOIN "User" u ON u.id = d."userId"`),
+        ${select('inserted')}`),
         [
           decision.subject,
           decision.subjectKey,
