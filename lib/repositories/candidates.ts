@@ -95,9 +95,13 @@ function statusFilter(where: Where, column: string, status: string) {
   else if (status !== 'all') where.add(() => `${column} = ${word(status)}`);
 }
 
-async function identityId(name: string): Promise<number> {
-  const { rows } = await getPool().query<{ id: number }>(named(`SELECT id FROM "Identity" WHERE name = $1`), [name]);
-  return rows[0]?.id ?? -1;
+/** Rows where any of `columns` is the named person, whose id is looked up in the same statement. */
+function personFilter(where: Where, columns: string[], name: string | undefined) {
+  if (name === undefined) return;
+  where.add((p) => {
+    const id = `(SELECT id FROM "Identity" WHERE name = ${p(name)})`;
+    return `(${columns.map((column) => `${column} = ${id}`).join(' OR ')})`;
+  });
 }
 
 export const candidatesRepository = {
@@ -105,10 +109,7 @@ export const candidatesRepository = {
     const where = new Where();
     if (query.kind) where.add(() => `p.kind = ${word(query.kind!)}`);
     statusFilter(where, 'p.status', query.status);
-    if (query.identity) {
-      const id = await identityId(query.identity);
-      where.add((p) => `(p."identityAId" = ${p(id)} OR p."identityBId" = ${p(id)})`);
-    }
+    personFilter(where, ['p."identityAId"', 'p."identityBId"'], query.identity);
     if (query.minSimilarity !== undefined) where.add((p) => `p.similarity >= ${p(query.minSimilarity)}`);
     if (query.maxSimilarity !== undefined) where.add((p) => `p.similarity <= ${p(query.maxSimilarity)}`);
     const order = keysetClause(where, 'p.similarity', 'p.id', query.sort === 'similarity', query.cursor);
@@ -134,10 +135,7 @@ export const candidatesRepository = {
   async listIdentityPairs(query: ListIdentityPairsQuery) {
     const where = new Where();
     statusFilter(where, 'ip.status', query.status);
-    if (query.identity) {
-      const id = await identityId(query.identity);
-      where.add((p) => `(ip."identityAId" = ${p(id)} OR ip."identityBId" = ${p(id)})`);
-    }
+    personFilter(where, ['ip."identityAId"', 'ip."identityBId"'], query.identity);
     if (query.minSimilarity !== undefined) where.add((p) => `ip."centroidSimilarity" >= ${p(query.minSimilarity)}`);
     if (query.maxSimilarity !== undefined) where.add((p) => `ip."centroidSimilarity" <= ${p(query.maxSimilarity)}`);
     const column = query.sort === 'score' ? 'ip.score' : 'ip."centroidSimilarity"';
@@ -165,10 +163,7 @@ export const candidatesRepository = {
     const where = new Where();
     if (query.kind === 'flagged') where.add(() => 'o.flagged');
     statusFilter(where, 'o.status', query.status);
-    if (query.identity) {
-      const id = await identityId(query.identity);
-      where.add((p) => `o."identityId" = ${p(id)}`);
-    }
+    personFilter(where, ['o."identityId"'], query.identity);
     if (query.minSimilarity !== undefined) where.add((p) => `o.score >= ${p(query.minSimilarity)}`);
     if (query.maxSimilarity !== undefined) where.add((p) => `o.score <= ${p(query.maxSimilarity)}`);
     // the most suspicious first: lowest similarity to its own folder

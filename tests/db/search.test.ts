@@ -55,6 +55,18 @@ describe('search on the sample with a misfiled image and a split person', () => 
     for (const pair of pairs) expect(Buffer.compare(Buffer.from(pair.a.path), Buffer.from(pair.b.path))).toBeLessThan(0);
   });
 
+  it('filters pairs and merge suggestions by a person on either side, and finds nothing for an unknown one', async () => {
+    await scanAndSearch(flawedSample());
+    const everything = await allPairs();
+    const raj = (await candidatesRepository.listPairs(listPairsSchema.parse({ identity: 'raj_2', limit: 500 }))).items;
+    expect(raj.length).toBeGreaterThan(0);
+    expect(raj).toEqual(everything.filter((pair) => pair.a.identity === 'raj_2' || pair.b.identity === 'raj_2'));
+    const merges = (await candidatesRepository.listIdentityPairs(listIdentityPairsSchema.parse({ identity: 'raj_2' }))).items;
+    expect(merges.map((m) => [m.a, m.b])).toContainEqual(['raj', 'raj_2']);
+    expect(merges.every((m) => m.a === 'raj_2' || m.b === 'raj_2')).toBe(true);
+    expect((await candidatesRepository.listPairs(listPairsSchema.parse({ identity: 'nobody' }))).items).toEqual([]);
+  });
+
   it('makes the split person the top merge suggestion', async () => {
     await scanAndSearch(flawedSample());
     const { items } = await candidatesRepository.listIdentityPairs(listIdentityPairsSchema.parse({}));
