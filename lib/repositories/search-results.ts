@@ -1,8 +1,6 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { getPool, withTransaction } from '@/lib/db';
+import { copyBinary } from '@/lib/repositories/binary-copy';
 
 export interface EmbeddingRows {
   imageIds: Int32Array;
@@ -48,72 +46,6 @@ export interface OutlierToWrite {
 }
 
 const LOAD_CHUNK = 10_000;
-
-/** COPY text format: a value may not hold tab, newline, carriage return or backslash unescaped. */
-function copyText(value: string): string {
-  return value.replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
-}
-
-const copyNumber = (value: number | null) => (value === null || Number.isNaN(value) ? '\\N' : String(value));
-
-/** Streams rows into COPY in chunks of lines, so a million pairs never sit in memory as one string. */
-async function copyRows(client: pg.PoolClient, sql: string, count: number, line: (index: number) => string) {
-  let index = 0;
-  const source = new Readable({
-    read() {
-      if (index >= count) return void this.push(null);
-      const end = Math.min(count, index + 5000);
-      let chunk = '';
-      for (; index < end; index++) chunk += line(index);
-      this.push(chunk);
-    },
-  });
-  await pipeline(source, client.query(copyFrom(sql)));
-}
-
-const BINARY_COPY_HEADER = Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]);
-const BINARY_COPY_TRAILER = Buffer.from([0xff, 0xff]);
-
-const writeInt4 = (buffer: Buffer, at: number, value: number) => buffer.writeInt32BE(value, buffer.writeInt32BE(4, at));
-
-/**
- * The pairs in COPY's binary format: a million numbers are neither printed here nor parsed by the
- * server, which halves what writing the pairs costs on both sides of the pipe.
- */
-async function copyPairs(client: pg.PoolClient, set: PairRowsToWrite) {
-  if (set.count === 0) return;
-  const kind = Buffer.from(set.kind);
-  const rowBytes = 2 + (4 + kind.length) + 4 * 8 + (4 + 8) + (4 + 32);
-  let index = 0;
-  const source = new Readable({
-    read() {
-      if (index >= set.count) return void this.push(null);
-      const end = Math.min(set.count, index + 5000);
-      const header = index === 0 ? BINARY_COPY_HEADER : Buffer.alloc(0);
-      const chunk = Buffer.allocUnsafe(header.length + (end - index) * rowBytes + (end === set.count ? 2 : 0));
-      let at = header.copy(chunk);
-      for (; index < end; index++) {
-        at = chunk.writeInt16BE(7, at);
-        at = chunk.writeInt32BE(kind.length, at);
-        at += kind.copy(chunk, at);
-        at = writeInt4(chunk, at, set.imageA(index));
-        at = writeInt4(chunk, at, set.imageB(index));
-        at = writeInt4(chunk, at, set.identityA(index));
-        at = writeInt4(chunk, at, set.identityB(index));
-        at = chunk.writeInt32BE(8, at);
-        at = chunk.writeDoubleBE(set.similarity(index), at);
-        at = chunk.writeInt32BE(32, at);
-        at += chunk.write(set.pairKey(index), at, 'latin1');
-      }
-      if (end === set.count) BINARY_COPY_TRAILER.copy(chunk, at);
-      this.push(chunk);
-    },
-  });
-  await pipeline(
-    source,
-    client.query(copyFrom(`COPY "CandidatePair" (kind, "imageAId", "imageBId", "identityAId", "identityBId", similarity, "pairKey") FROM STDIN WITH (FORMAT binary)`)),
-  );
-}
 
 /**
  * Rows load several times faster into bare tables, with each index then built by one sort, than
@@ -192,25 +124,25 @@ export const searchResultsRepository = {
       // (synchronous) completion write flushes this one first, so no wait is needed here.
       await client.query(`SET LOCAL synchronous_commit = off`);
       await withIndexesBuiltAfter(client, ['CandidatePair', 'IdentityPair', 'Outlier'], async () => {
-        for (const set of pairs) await copyPairs(client, set);
-        await copyRows(
-          client,
-          `COPY "IdentityPair" ("identityAId", "identityBId", "centroidSimilarity", "pairCount", "maxSimilarity", "meanSimilarity", score, "pairKey") FROM STDIN`,
-          identityPairs.length,
-          (k) => {
-            const ip = identityPairs[k];
-            return `${ip.identityAId}\t${ip.identityBId}\t${ip.centroidSimilarity}\t${ip.pairCount}\t${ip.maxSimilarity}\t${ip.meanSimilarity}\t${ip.score}\t${copyText(ip.pairKey)}\n`;
-          },
-        );
-        await copyRows(
-          client,
-          `COPY "Outlier" ("imageId", "identityId", score, "neighbourScore", "nearestIdentityId", "nearestSimilarity", flagged, "subjectKey") FROM STDIN`,
-          outliers.length,
-          (k) => {
-            const o = outliers[k];
-            return `${o.imageId}\t${o.identityId}\t${o.score}\t${copyNumber(o.neighbourScore)}\t${copyNumber(o.nearestIdentityId)}\t${copyNumber(o.nearestSimilarity)}\t${o.flagged}\t${copyText(o.subjectKey)}\n`;
-          },
-        );
+        const pairColumns = ['kind', 'imageAId', 'imageBId', 'identityAId', 'identityBId', 'similarity', 'pairKey'];
+        for (const set of pairs) {
+          await copyBinary(client, 'CandidatePair', pairColumns, set.count, (row, p) => {
+            row.text(set.kind).int4(set.imageA(p)).int4(set.imageB(p)).int4(set.identityA(p)).int4(set.identityB(p));
+            row.float8(set.similarity(p)).text(set.pairKey(p));
+          });
+        }
+        const identityPairColumns = ['identityAId', 'identityBId', 'centroidSimilarity', 'pairCount', 'maxSimilarity', 'meanSimilarity', 'score', 'pairKey'];
+        await copyBinary(client, 'IdentityPair', identityPairColumns, identityPairs.length, (row, k) => {
+          const ip = identityPairs[k];
+          row.int4(ip.identityAId).int4(ip.identityBId).float8(ip.centroidSimilarity).int4(ip.pairCount);
+          row.float8(ip.maxSimilarity).float8(ip.meanSimilarity).float8(ip.score).text(ip.pairKey);
+        });
+        const outlierColumns = ['imageId', 'identityId', 'score', 'neighbourScore', 'nearestIdentityId', 'nearestSimilarity', 'flagged', 'subjectKey'];
+        await copyBinary(client, 'Outlier', outlierColumns, outliers.length, (row, k) => {
+          const o = outliers[k];
+          row.int4(o.imageId).int4(o.identityId).float8(o.score).float8(o.neighbourScore);
+          row.int4(o.nearestIdentityId).float8(o.nearestSimilarity).bool(o.flagged).text(o.subjectKey);
+        });
         // before the indexes exist, so the few decided rows cost no index churn
         for (const [table, subject, key] of [
           ['"CandidatePair"', 'pair', '"pairKey"'],
