@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { getPool, named } from '@/lib/db';
 import type { ListIdentityPairsQuery, ListOutliersQuery, ListPairsQuery } from '@/lib/schemas/candidates';
 import { keysetClause, page, Where } from '@/lib/repositories/keyset';
@@ -122,6 +123,12 @@ export const candidatesRepository = {
   async pairRow(id: number): Promise<PairRow | null> {
     const { rows } = await getPool().query<PairRow>(named(pairSelect(`SELECT * FROM "CandidatePair" p WHERE p.id = $1`)), [id]);
     return rows[0] ?? null;
+  },
+
+  /** Starts the ledger afresh from the pairs as they are: what a search does after writing them. */
+  async recountPairStatuses(db: pg.Pool | pg.PoolClient = getPool()): Promise<void> {
+    await db.query('TRUNCATE "PairStatusCount"');
+    await db.query(`INSERT INTO "PairStatusCount" (status, delta) SELECT status, count(*) FROM "CandidatePair" GROUP BY status`);
   },
 
   /** From the ledger the search and every decision keep (see PairStatusCount), not a count of a million rows. */

@@ -31,7 +31,7 @@ const select = (decisions: string) => `SELECT d.id, d.subject::text, d."subjectK
 const SELECT = select('"Decision"');
 
 /** Where each subject's current verdict is kept next to its candidate rows, for filtering and counts. */
-const STATUS_TABLE: Record<Subject, { table: string; key: string }> = {
+export const STATUS_TABLE: Record<Subject, { table: string; key: string }> = {
   pair: { table: '"CandidatePair"', key: '"pairKey"' },
   identity_pair: { table: '"IdentityPair"', key: '"pairKey"' },
   outlier: { table: '"Outlier"', key: '"subjectKey"' },

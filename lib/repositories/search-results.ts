@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import { getPool, withTransaction } from '@/lib/db';
 import { copyBinary } from '@/lib/repositories/binary-copy';
+import { candidatesRepository } from '@/lib/repositories/candidates';
+import { STATUS_TABLE } from '@/lib/repositories/decisions';
 
 export interface EmbeddingRows {
   imageIds: Int32Array;
@@ -144,11 +146,7 @@ export const searchResultsRepository = {
           row.int4(o.nearestIdentityId).float8(o.nearestSimilarity).bool(o.flagged).text(o.subjectKey);
         });
         // before the indexes exist, so the few decided rows cost no index churn
-        for (const [table, subject, key] of [
-          ['"CandidatePair"', 'pair', '"pairKey"'],
-          ['"IdentityPair"', 'identity_pair', '"pairKey"'],
-          ['"Outlier"', 'outlier', '"subjectKey"'],
-        ]) {
+        for (const [subject, { table, key }] of Object.entries(STATUS_TABLE)) {
           await client.query(
             `UPDATE ${table} t SET status = d.verdict
                FROM (SELECT DISTINCT ON ("subjectKey") "subjectKey", verdict FROM "Decision"
@@ -157,10 +155,7 @@ export const searchResultsRepository = {
           );
         }
       });
-      await client.query('TRUNCATE "PairStatusCount"');
-      await client.query(`INSERT INTO "PairStatusCount" (status, delta)
-        SELECT 'open', count(*) FROM "CandidatePair" WHERE status = 'open'
-        UNION ALL SELECT status, count(*) FROM "CandidatePair" WHERE status <> 'open' GROUP BY status`);
+      await candidatesRepository.recountPairStatuses(client);
       // The planner needs the new distributions at once (the first page after a search must not
       // wait for autovacuum); a small sample is enough for choosing between these indexes.
       await client.query(`SET LOCAL default_statistics_target = 10`);

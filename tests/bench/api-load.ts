@@ -10,6 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { closeDb, getPool } from '@/lib/db';
+import { candidatesRepository } from '@/lib/repositories/candidates';
 import { encodeCursor } from '@/lib/repositories/keyset';
 import { createTestDatabase } from '../support/database';
 
@@ -58,7 +59,7 @@ async function fill(pairs: number) {
       FROM (SELECT g % ${images} + 1 AS a, g / ${images} AS k FROM generate_series(0, ${pairs - 1}) g) s,
            LATERAL (SELECT (a - 1 + ${IMAGES_PER_PERSON} * (1 + a % 1000 + 397 * k)) % ${images} + 1 AS b) t
      WHERE k < ${perImage}`);
-  await pool.query(`INSERT INTO "PairStatusCount" (status, delta) SELECT status, count(*) FROM "CandidatePair" GROUP BY status`);
+  await candidatesRepository.recountPairStatuses();
   await pool.query('VACUUM ANALYZE');
 }
 
