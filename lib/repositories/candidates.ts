@@ -91,9 +91,14 @@ function word(value: string): string {
   return `'${value}'`;
 }
 
+function statusCondition(column: string, status: string): string | null {
+  if (status === 'decided') return `${column} <> 'open'`;
+  return status === 'all' ? null : `${column} = ${word(status)}`;
+}
+
 function statusFilter(where: Where, column: string, status: string) {
-  if (status === 'decided') where.add(() => `${column} <> 'open'`);
-  else if (status !== 'all') where.add(() => `${column} = ${word(status)}`);
+  const condition = statusCondition(column, status);
+  if (condition) where.add(() => condition);
 }
 
 /** Rows where any of `columns` is the named person, whose id is looked up in the same statement. */
@@ -109,12 +114,16 @@ export const candidatesRepository = {
   async listPairs(query: ListPairsQuery) {
     const where = new Where();
     if (query.kind) where.add(() => `p.kind = ${word(query.kind!)}`);
-    statusFilter(where, 'p.status', query.status);
     personFilter(where, ['p."identityAId"', 'p."identityBId"'], query.identity);
     if (query.minSimilarity !== undefined) where.add((p) => `p.similarity >= ${p(query.minSimilarity)}`);
     if (query.maxSimilarity !== undefined) where.add((p) => `p.similarity <= ${p(query.maxSimilarity)}`);
     const order = keysetClause(where, 'p.similarity', 'p.id', query.sort === 'similarity', query.cursor);
-    const pairs = `SELECT * FROM "CandidatePair" p ${where} ${order} LIMIT ${query.limit + 1}`;
+    const limit = `LIMIT ${query.limit + 1}`;
+    const withStatus = (status: string) => `SELECT * FROM "CandidatePair" p ${where.with(statusCondition('p.status', status))} ${order} ${limit}`;
+    // Every pair is open or decided, and each side has its own sorted partial index: all pairs are
+    // the two merged, so no third index over every pair has to be rebuilt by each search.
+    const pairs =
+      query.status === 'all' ? `SELECT * FROM ((${withStatus('open')}) UNION ALL (${withStatus('decided')})) p ${order} ${limit}` : withStatus(query.status);
     const { rows } = await getPool().query<PairRow>(named(`${pairSelect(pairs)} ${order}`), where.params);
     const result = page(rows, query.limit, (row) => [row.similarity, row.id]);
     return { items: result.items.map(toPairItem), nextCursor: result.nextCursor };

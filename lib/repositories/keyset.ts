@@ -36,7 +36,13 @@ export class Where {
   }
 
   toString() {
-    return this.conditions.length ? `WHERE ${this.conditions.join(' AND ')}` : '';
+    return this.with(null);
+  }
+
+  /** The clause with one more condition, one that takes no parameters; this Where stays as it is. */
+  with(condition: string | null) {
+    const conditions = condition ? [...this.conditions, condition] : this.conditions;
+    return conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
   }
 }
 

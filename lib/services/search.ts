@@ -49,7 +49,8 @@ function toEmbeddingSet(rows: EmbeddingRows): { set: EmbeddingSet; identityOfLab
 
 /** a is the image whose path comes first in UTF-8 byte order (the order scripts sorting bytes see). */
 function byteOrderRanks(paths: string[]): Int32Array {
-  const order = paths.map((_, r) => r).sort((x, y) => Buffer.compare(Buffer.from(paths[x]), Buffer.from(paths[y])));
+  const bytes = paths.map((path) => Buffer.from(path));
+  const order = paths.map((_, r) => r).sort((x, y) => Buffer.compare(bytes[x], bytes[y]));
   const rank = new Int32Array(paths.length);
   order.forEach((row, position) => (rank[row] = position));
   return rank;

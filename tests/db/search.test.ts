@@ -80,6 +80,35 @@ describe('search on the sample with a misfiled image and a split person', () => 
   });
 });
 
+describe('listing pairs', () => {
+  async function pageThrough(query: Record<string, unknown>) {
+    const ids: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await candidatesRepository.listPairs(listPairsSchema.parse({ ...query, limit: 3, cursor }));
+      ids.push(...page.items.map((pair) => pair.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return ids;
+  }
+
+  it('pages through open and decided pairs together in similarity order, either way round', async () => {
+    await scanAndSearch(flawedSample());
+    const { user } = await addUser({ name: 'cora', role: 'curator', password: 'corapass1' });
+    const first = await allPairs();
+    for (const pair of [first[0], first[2], first[first.length - 1]]) await decidePair(user, pair.id, { verdict: 'fine' });
+    const { rows } = await getPool().query<{ id: number }>(`SELECT id FROM "CandidatePair" ORDER BY similarity DESC, id DESC`);
+    const descending = rows.map((row) => row.id);
+    expect(descending.length).toBeGreaterThan(6);
+
+    expect(await pageThrough({ status: 'all' })).toEqual(descending);
+    expect(await pageThrough({ status: 'all', sort: '-similarity' })).toEqual([...descending].reverse());
+    const decided = await pageThrough({ status: 'decided' });
+    expect(decided).toEqual(descending.filter((id) => [first[0].id, first[2].id, first[first.length - 1].id].includes(id)));
+    expect(await pageThrough({ status: 'open' })).toEqual(descending.filter((id) => !decided.includes(id)));
+  });
+});
+
 describe('decisions across reruns', () => {
   it('keeps a verdict when the pair is found again by a rerun, even after a rename', async () => {
     const root = flawedSample();
