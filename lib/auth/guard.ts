@@ -1,6 +1,7 @@
 import type { Role } from '@/lib/generated/prisma/client';
 import { forbidden, unauthorized } from '@/lib/errors';
 import { usersRepository, type UserRecord } from '@/lib/repositories/users';
+import { rememberedUser, rememberUsers } from '@/lib/auth/remembered-users';
 import { hashApiToken, readSessionValue, SESSION_COOKIE } from '@/lib/auth/tokens';
 
 export type SessionUser = Pick<UserRecord, 'id' | 'name' | 'role'>;
@@ -34,17 +35,20 @@ export function isSameOriginRequest(headers: Headers): boolean {
 
 /** The signed-in user of a request (bearer token or session cookie), or null. Disabled users are nobody. */
 export async function userFromHeaders(headers: Headers, method = 'GET'): Promise<SessionUser | null> {
+  // Inside the web server only: the CLI and tests make one-off lookups with nothing to gain.
+  if (process.env.NEXT_RUNTIME === 'nodejs') rememberUsers();
   const authorization = headers.get('authorization');
   if (authorization) {
     const token = authorization.match(/^Bearer\s+(\S+)$/i)?.[1];
     if (!token) return null;
-    const user = await usersRepository.findByTokenHash(hashApiToken(token));
+    const tokenHash = hashApiToken(token);
+    const user = await rememberedUser(`token:${tokenHash}`, () => usersRepository.findByTokenHash(tokenHash));
     return user && !user.disabled ? user : null;
   }
   const userId = readSessionValue(cookieValue(headers.get('cookie'), SESSION_COOKIE));
   if (userId === null) return null;
   if (STATE_CHANGING.has(method) && !isSameOriginRequest(headers)) return null;
-  const user = await usersRepository.findById(userId);
+  const user = await rememberedUser(`session:${userId}`, () => usersRepository.findById(userId));
   return user && !user.disabled ? user : null;
 }
 

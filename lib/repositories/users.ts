@@ -1,4 +1,5 @@
 import type { Role } from '@/lib/generated/prisma/client';
+import { forgetUsers } from '@/lib/auth/remembered-users';
 import { getPool, getPrisma, named } from '@/lib/db';
 
 export interface UserRecord {
@@ -31,16 +32,21 @@ export const usersRepository = {
   findByName(name: string): Promise<UserRecord | null> {
     return getPrisma().user.findUnique({ where: { name }, select: publicFields });
   },
-  upsert(name: string, role: Role, passwordHash: string | null): Promise<UserRecord> {
-    return getPrisma().user.upsert({
+  // Changes are forgotten here as well as through the trigger's notice, which arrives a moment later.
+  async upsert(name: string, role: Role, passwordHash: string | null): Promise<UserRecord> {
+    const user = await getPrisma().user.upsert({
       where: { name },
       create: { name, role, passwordHash },
       update: { role, ...(passwordHash ? { passwordHash } : {}) },
       select: publicFields,
     });
+    forgetUsers();
+    return user;
   },
-  update(id: number, data: { role?: Role; disabled?: boolean; passwordHash?: string }): Promise<UserRecord> {
-    return getPrisma().user.update({ where: { id }, data, select: publicFields });
+  async update(id: number, data: { role?: Role; disabled?: boolean; passwordHash?: string }): Promise<UserRecord> {
+    const user = await getPrisma().user.update({ where: { id }, data, select: publicFields });
+    forgetUsers();
+    return user;
   },
   count(): Promise<number> {
     return getPrisma().user.count();

@@ -1,8 +1,10 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { userFromHeaders } from '@/lib/auth/guard';
+import { forgetUsers, isRememberingUsers, rememberUsers, stopRememberingUsers } from '@/lib/auth/remembered-users';
 import { createSessionValue, SESSION_COOKIE } from '@/lib/auth/tokens';
 import { addUser, authenticatePassword, createApiToken, updateUser } from '@/lib/services/users';
 import { checkHealth } from '@/lib/services/health';
+import { getPool } from '@/lib/db';
 import { resetDatabase } from '../support/reset';
 
 beforeEach(resetDatabase);
@@ -71,5 +73,57 @@ describe('users and sign-in', () => {
 describe('health', () => {
   it('reports the database up', async () => {
     expect((await checkHealth()).db).toBe('up');
+  });
+});
+
+describe('remembering who a token belongs to, as the web server does', () => {
+  afterEach(stopRememberingUsers);
+
+  /** Changes a user from another connection with triggers off: a change nobody is told of. */
+  async function changeSilently(sql: string) {
+    const client = await getPool().connect();
+    try {
+      await client.query(`SET session_replication_role = replica`);
+      await client.query(sql);
+    } finally {
+      await client.query(`RESET session_replication_role`);
+      client.release();
+    }
+  }
+
+  async function startListening() {
+    rememberUsers();
+    await expect.poll(isRememberingUsers).toBe(true);
+  }
+
+  it('answers from memory, and forgets as soon as another process changes a user', async () => {
+    await addUser({ name: 'fay', role: 'curator', password: 'faypass12' });
+    const bearer = new Headers({ authorization: `Bearer ${await createApiToken('fay')}` });
+    await startListening();
+    expect(await userFromHeaders(bearer)).toMatchObject({ role: 'curator' });
+
+    await changeSilently(`UPDATE "User" SET role = 'admin' WHERE name = 'fay'`);
+    expect(await userFromHeaders(bearer)).toMatchObject({ role: 'curator' });
+    forgetUsers();
+    expect(await userFromHeaders(bearer)).toMatchObject({ role: 'admin' });
+
+    await getPool().query(`UPDATE "User" SET disabled = true WHERE name = 'fay'`);
+    await expect.poll(() => userFromHeaders(bearer)).toBeNull();
+  });
+
+  it('asks the database every time while its listening connection is down, and listens again', async () => {
+    await addUser({ name: 'gus', role: 'curator', password: 'guspass12' });
+    const bearer = new Headers({ authorization: `Bearer ${await createApiToken('gus')}` });
+    await startListening();
+    expect(await userFromHeaders(bearer)).toMatchObject({ role: 'curator' });
+
+    await getPool().query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN facesift_users' AND datname = current_database()`);
+    await expect.poll(isRememberingUsers).toBe(false);
+    await changeSilently(`UPDATE "User" SET role = 'admin' WHERE name = 'gus'`);
+    expect(await userFromHeaders(bearer)).toMatchObject({ role: 'admin' });
+
+    await expect.poll(isRememberingUsers, { timeout: 10_000 }).toBe(true);
+    await getPool().query(`UPDATE "User" SET disabled = true WHERE name = 'gus'`);
+    await expect.poll(() => userFromHeaders(bearer)).toBeNull();
   });
 });

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -70,9 +71,12 @@ describe('API access', () => {
   // made before any request: the blocking CLI calls would outlast the server's keep-alive mid-test
   let curator: string;
   let admin: string;
+  let leaving: string;
   beforeAll(() => {
     curator = cli(['token', 'curator'], env()).trim();
     admin = cli(['token', 'admin'], env()).trim();
+    cli(['user', 'add', 'leaving', '--role', 'curator', '--password', 'leaving-password'], env());
+    leaving = cli(['token', 'leaving'], env()).trim();
   });
 
   it('requires a valid token for pairs and an admin token for users', async () => {
@@ -99,5 +103,19 @@ describe('API access', () => {
     expect(crossSite.status).toBe(401);
     const sameSite = await fetch(`${inject('baseUrl')}/api/users`, { method: 'POST', headers: { cookie, origin: inject('baseUrl') }, body });
     expect(sameSite.status).toBe(201);
+  });
+
+  it('remembers signed-in users between requests, and refuses one disabled from outside the server', async () => {
+    const db = new pg.Client({ connectionString: inject('e2eDatabaseUrl') });
+    await db.connect();
+    try {
+      expect((await get('/api/pairs', leaving)).status).toBe(200);
+      const listening = await db.query(`SELECT 1 FROM pg_stat_activity WHERE query = 'LISTEN facesift_users' AND datname = current_database()`);
+      expect(listening.rowCount).toBeGreaterThan(0);
+      await db.query(`UPDATE "User" SET disabled = true WHERE name = 'leaving'`);
+      await expect.poll(async () => (await get('/api/pairs', leaving)).status).toBe(401);
+    } finally {
+      await db.end();
+    }
   });
 });
