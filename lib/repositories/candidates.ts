@@ -85,6 +85,8 @@ export function toPairItem(row: PairRow): PairItem {
   };
 }
 
+const LEDGER_ENTRIES_BEFORE_FOLDING = 1000;
+
 /** Statuses and kinds are enum values the schemas checked: they go into the text (see `named`). */
 function word(value: string): string {
   if (!/^[a-z_]+$/.test(value)) throw new Error(`not an enum value: ${value}`);
@@ -140,12 +142,28 @@ export const candidatesRepository = {
     await db.query(`INSERT INTO "PairStatusCount" (status, delta) SELECT status, count(*) FROM "CandidatePair" GROUP BY status`);
   },
 
-  /** From the ledger the search and every decision keep (see PairStatusCount), not a count of a million rows. */
+  /**
+   * From the ledger the search and every decision keep (see PairStatusCount), not a count of a
+   * million rows. Each decision appends to it, so a reader that finds it long folds it back into
+   * one row per status.
+   */
   async pairStatusCounts(): Promise<Record<string, number>> {
-    const { rows } = await getPool().query<{ status: string; n: number }>(
-      `SELECT status, sum(delta)::int AS n FROM "PairStatusCount" GROUP BY status HAVING sum(delta) <> 0`,
+    const { rows } = await getPool().query<{ status: string; n: number; entries: number }>(
+      named(`SELECT status, sum(delta)::int AS n, count(*)::int AS entries FROM "PairStatusCount" GROUP BY status`),
     );
-    return Object.fromEntries(rows.map((row) => [row.status, row.n]));
+    if (rows.reduce((sum, row) => sum + row.entries, 0) > LEDGER_ENTRIES_BEFORE_FOLDING) await this.foldPairStatusLedger();
+    return Object.fromEntries(rows.filter((row) => row.n !== 0).map((row) => [row.status, row.n]));
+  },
+
+  /**
+   * One statement: rows appended meanwhile are not in its snapshot, so they are neither deleted
+   * nor summed, and a second reader folding at the same moment skips the rows this one deleted.
+   */
+  async foldPairStatusLedger(): Promise<void> {
+    await getPool().query(
+      `WITH folded AS (DELETE FROM "PairStatusCount" RETURNING status, delta)
+       INSERT INTO "PairStatusCount" (status, delta) SELECT status, sum(delta) FROM folded GROUP BY status HAVING sum(delta) <> 0`,
+    );
   },
 
   async listIdentityPairs(query: ListIdentityPairsQuery) {

@@ -200,6 +200,17 @@ describe('decisions across reruns', () => {
     await search();
     expect(await candidatesRepository.pairStatusCounts()).toEqual(await counted());
   });
+
+  it('folds a long status ledger back into one row per status, keeping the counts', async () => {
+    await scanAndSearch(flawedSample());
+    const before = await candidatesRepository.pairStatusCounts();
+    // what 1,500 decisions moving a pair from open to fine and back would have appended
+    await getPool().query(`INSERT INTO "PairStatusCount" (status, delta) SELECT s, d FROM generate_series(1, 1500), (VALUES ('open', -1), ('fine', 1), ('fine', -1), ('open', 1)) v(s, d)`);
+    expect(await candidatesRepository.pairStatusCounts()).toEqual(before);
+    const { rows } = await getPool().query<{ entries: number }>(`SELECT count(*)::int AS entries FROM "PairStatusCount"`);
+    expect(rows[0].entries).toBe(Object.keys(before).length);
+    expect(await candidatesRepository.pairStatusCounts()).toEqual(before);
+  });
 });
 
 describe('guard rails', () => {
