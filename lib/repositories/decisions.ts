@@ -22,20 +22,70 @@ export interface DecisionRecord {
   createdAt: Date;
 }
 
-export type NewDecision = Omit<DecisionRecord, 'id' | 'userName' | 'createdAt' | 'previousVerdict'>;
-
 /** A DecisionRecord from decisions `d`, whichever rows `d` names. */
 const select = (decisions: string) => `SELECT d.id, d.subject::text, d."subjectKey", d.verdict, d."previousVerdict", d.side, d."misfiledHash",
   d."keepHash", d."dropHash", d."fromIdentity", d."toIdentity", d."intoIdentity", d."userId", u.name AS "userName", d."createdAt"
   FROM ${decisions} d JOIN "User" u ON u.id = d."userId"`;
 const SELECT = select('"Decision"');
 
-/** Where each subject's current verdict is kept next to its candidate rows, for filtering and counts. */
-export const STATUS_TABLE: Record<Subject, { table: string; key: string }> = {
-  pair: { table: '"CandidatePair"', key: '"pairKey"' },
-  identity_pair: { table: '"IdentityPair"', key: '"pairKey"' },
-  outlier: { table: '"Outlier"', key: '"subjectKey"' },
+/**
+ * Where each subject's candidate rows are (their status is the latest verdict, kept there for
+ * filtering and counts), and the decided row with what a decision may copy from it: `key`, the
+ * content key decisions belong to, and the hashes and folder names the verdict names.
+ */
+export const SUBJECTS: Record<Subject, { table: string; key: string; row: string }> = {
+  pair: {
+    table: '"CandidatePair"',
+    key: '"pairKey"',
+    row: `SELECT p."pairKey" AS key, a."contentHash" AS "hashA", b."contentHash" AS "hashB", ia.name AS "identityA", ib.name AS "identityB"
+            FROM "CandidatePair" p JOIN "Image" a ON a.id = p."imageAId" JOIN "Image" b ON b.id = p."imageBId"
+            JOIN "Identity" ia ON ia.id = p."identityAId" JOIN "Identity" ib ON ib.id = p."identityBId" WHERE p.id = $1`,
+  },
+  identity_pair: {
+    table: '"IdentityPair"',
+    key: '"pairKey"',
+    row: `SELECT ip."pairKey" AS key, ia.name AS "nameA", ib.name AS "nameB"
+            FROM "IdentityPair" ip JOIN "Identity" ia ON ia.id = ip."identityAId" JOIN "Identity" ib ON ib.id = ip."identityBId" WHERE ip.id = $1`,
+  },
+  outlier: {
+    table: '"Outlier"',
+    key: '"subjectKey"',
+    row: `SELECT o."subjectKey" AS key, i."contentHash" AS hash, ii.name AS identity
+            FROM "Outlier" o JOIN "Image" i ON i.id = o."imageId" JOIN "Identity" ii ON ii.id = o."identityId" WHERE o.id = $1`,
+  },
 };
+
+/** The columns of each subject's decided row (see SUBJECTS) a decision may copy. */
+interface RowColumns {
+  pair: 'hashA' | 'hashB' | 'identityA' | 'identityB';
+  identity_pair: 'nameA' | 'nameB';
+  outlier: 'hash' | 'identity';
+}
+
+/** A field of a decision: copied from a column of the decided row, or given. */
+export type FieldSource<S extends Subject> = { column: RowColumns[S] } | { value: string | null };
+
+const NAMED_FIELDS = ['misfiledHash', 'keepHash', 'dropHash', 'fromIdentity', 'toIdentity', 'intoIdentity'] as const;
+
+export interface DecisionRequest<S extends Subject = Subject> {
+  subject: S;
+  /** the candidate row decided: a pair's, an identity pair's or an outlier's id */
+  id: number;
+  verdict: string;
+  side: string | null;
+  fields: Partial<Record<(typeof NAMED_FIELDS)[number], FieldSource<S>>>;
+  /** nothing is written when these two are equal (e.g. "misfiled" between two images of one folder) */
+  refuseWhenEqual?: [FieldSource<S>, FieldSource<S>];
+  userId: number;
+  /** the latest decision the client saw, or null when it saw none */
+  basedOn: number | null;
+}
+
+export type DecisionOutcome =
+  | { kind: 'decided'; decision: DecisionRecord }
+  | { kind: 'missing' }
+  | { kind: 'refused' }
+  | { kind: 'conflict'; current: DecisionRecord | null };
 
 export const decisionsRepository = {
   async history(subject: Subject, subjectKey: string): Promise<DecisionRecord[]> {
@@ -47,61 +97,68 @@ export const decisionsRepository = {
   },
 
   /**
-   * Appends a decision if the subject's latest decision is still the one the client saw, and moves
-   * the subject's candidate rows (and, for pairs, the status ledger) to the new verdict, in one
-   * statement. Two curators replacing the same decision at once collide on the unique
-   * (subject, subjectKey, previousId) index: the second gets the first's decision back.
+   * Decides a candidate row in one statement, one round trip: reads the row, appends the decision
+   * if the subject's latest decision is still the one the client saw, and moves every candidate
+   * row of the subject (and, for pairs, the status ledger) to the new verdict. Two curators
+   * replacing the same decision at once collide on the unique (subject, subjectKey, previousId)
+   * index: the second gets the first's decision back.
    */
-  async append(
-    decision: NewDecision,
-    basedOn: number | null,
-  ): Promise<{ ok: true; decision: DecisionRecord } | { ok: false; current: DecisionRecord | null }> {
-    const { table, key } = STATUS_TABLE[decision.subject];
+  async decide<S extends Subject>(request: DecisionRequest<S>): Promise<DecisionOutcome> {
+    const { table, key, row } = SUBJECTS[request.subject];
+    const params: unknown[] = [request.id, request.subject, request.verdict, request.side, request.userId, request.basedOn];
+    const sql = (source: FieldSource<S> | undefined) => {
+      if (source === undefined) return 'NULL';
+      if ('column' in source) {
+        if (!/^[A-Za-z]+$/.test(source.column)) throw new Error(`not a column: ${source.column}`);
+        return `s."${source.column}"`;
+      }
+      return `$${params.push(source.value)}::text`;
+    };
+    const refused = request.refuseWhenEqual ? `${sql(request.refuseWhenEqual[0])} IS NOT DISTINCT FROM ${sql(request.refuseWhenEqual[1])}` : 'false';
     const ledger =
-      decision.subject === 'pair'
+      request.subject === 'pair'
         ? `, moved AS (
              INSERT INTO "PairStatusCount" (status, delta)
              SELECT status, -count(*) FROM changed GROUP BY status
              UNION ALL SELECT $3, count(*) FROM changed HAVING count(*) > 0)`
         : '';
     try {
-      const { rows } = await getPool().query<DecisionRecord>(
+      const { rows } = await getPool().query<DecisionRecord & { found: boolean; allowed: boolean }>(
         named(`
-        WITH latest AS (
-          SELECT id, verdict FROM "Decision" WHERE subject = $1::"DecisionSubject" AND "subjectKey" = $2 ORDER BY id DESC LIMIT 1
+        WITH s AS (${row}
+        ), allowed AS (
+          SELECT * FROM s WHERE NOT (${refused})
+        ), latest AS (
+          SELECT d.id, d.verdict FROM "Decision" d, s
+           WHERE d.subject = $2::"DecisionSubject" AND d."subjectKey" = s.key ORDER BY d.id DESC LIMIT 1
         ), inserted AS (
-          INSERT INTO "Decision" (subject, "subjectKey", verdict, "previousVerdict", "previousId", side, "misfiledHash", "keepHash",
-                                  "dropHash", "fromIdentity", "toIdentity", "intoIdentity", "userId")
-          SELECT $1::"DecisionSubject", $2, $3, COALESCE((SELECT verdict FROM latest), 'open'), (SELECT id FROM latest),
-                 $4, $5, $6, $7, $8, $9, $10, $11
-           WHERE (SELECT id FROM latest) IS NOT DISTINCT FROM $12::int
+          INSERT INTO "Decision" (subject, "subjectKey", verdict, "previousVerdict", "previousId", side, ${NAMED_FIELDS.map((f) => `"${f}"`).join(', ')}, "userId")
+          SELECT $2::"DecisionSubject", s.key, $3, COALESCE((SELECT verdict FROM latest), 'open'), (SELECT id FROM latest),
+                 $4, ${NAMED_FIELDS.map((f) => sql(request.fields[f])).join(', ')}, $5
+            FROM allowed s
+           WHERE (SELECT id FROM latest) IS NOT DISTINCT FROM $6::int
           RETURNING *
         ), changed AS (
-          UPDATE ${table} t SET status = $3 FROM ${table} old
-           WHERE old.id = t.id AND t.${key} = $2 AND t.status <> $3 AND EXISTS (SELECT 1 FROM inserted)
+          UPDATE ${table} t SET status = $3 FROM ${table} old, s
+           WHERE old.id = t.id AND t.${key} = s.key AND t.status <> $3 AND EXISTS (SELECT 1 FROM inserted)
           RETURNING old.status
         )${ledger}
-        ${select('inserted')}`),
-        [
-          decision.subject,
-          decision.subjectKey,
-          decision.verdict,
-          decision.side,
-          decision.misfiledHash,
-          decision.keepHash,
-          decision.dropHash,
-          decision.fromIdentity,
-          decision.toIdentity,
-          decision.intoIdentity,
-          decision.userId,
-          basedOn,
-        ],
+        SELECT EXISTS (SELECT 1 FROM s) AS found, EXISTS (SELECT 1 FROM allowed) AS allowed, decided.*
+          FROM (SELECT 1) one LEFT JOIN (${select('inserted')}) decided ON true`),
+        params,
       );
-      if (rows[0]) return { ok: true, decision: rows[0] };
+      const [result] = rows;
+      if (!result.found) return { kind: 'missing' };
+      if (!result.allowed) return { kind: 'refused' };
+      if (result.id !== null) {
+        const { found: _found, allowed: _allowed, ...decision } = result;
+        return { kind: 'decided', decision };
+      }
     } catch (error) {
       if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
     }
-    return { ok: false, current: await this.latest(decision.subject, decision.subjectKey) };
+    const { rows } = await getPool().query<{ key: string }>(named(`SELECT key FROM (${row}) s`), [request.id]);
+    return { kind: 'conflict', current: rows[0] ? await this.latest(request.subject, rows[0].key) : null };
   },
 
   async latest(subject: Subject, subjectKey: string): Promise<DecisionRecord | null> {

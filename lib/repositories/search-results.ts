@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { getPool, withTransaction } from '@/lib/db';
 import { copyBinary } from '@/lib/repositories/binary-copy';
 import { candidatesRepository } from '@/lib/repositories/candidates';
-import { STATUS_TABLE } from '@/lib/repositories/decisions';
+import { SUBJECTS } from '@/lib/repositories/decisions';
 
 export interface EmbeddingRows {
   imageIds: Int32Array;
@@ -146,7 +146,7 @@ export const searchResultsRepository = {
           row.int4(o.nearestIdentityId).float8(o.nearestSimilarity).bool(o.flagged).text(o.subjectKey);
         });
         // before the indexes exist, so the few decided rows cost no index churn
-        for (const [subject, { table, key }] of Object.entries(STATUS_TABLE)) {
+        for (const [subject, { table, key }] of Object.entries(SUBJECTS)) {
           await client.query(
             `UPDATE ${table} t SET status = d.verdict
                FROM (SELECT DISTINCT ON ("subjectKey") "subjectKey", verdict FROM "Decision"

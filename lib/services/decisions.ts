@@ -2,10 +2,10 @@ import { hash } from 'node:crypto';
 import { conflict, notFound } from '@/lib/errors';
 import type { SessionUser } from '@/lib/auth/guard';
 import { candidatesRepository, toPairItem } from '@/lib/repositories/candidates';
-import { decisionsRepository, type DecisionRecord, type NewDecision } from '@/lib/repositories/decisions';
+import { decisionsRepository, type DecisionRecord, type DecisionRequest, type Subject } from '@/lib/repositories/decisions';
+import { identitiesRepository } from '@/lib/repositories/identities';
 import type { IdentityPairDecisionInput, OutlierDecisionInput, PairDecisionInput } from '@/lib/schemas/candidates';
 import { badRequest } from '@/lib/errors';
-import { getPool } from '@/lib/db';
 
 /** md5 of "lower:higher" content hash; the one-shot hash matters, it runs for every pair a search writes. */
 export const pairKeyOf = (hashA: string, hashB: string) => hash('md5', hashA < hashB ? `${hashA}:${hashB}` : `${hashB}:${hashA}`);
@@ -30,10 +30,13 @@ export function publicDecision(d: DecisionRecord) {
   };
 }
 
-async function append(decision: NewDecision, basedOn: number | undefined) {
-  const result = await decisionsRepository.append(decision, basedOn ?? null);
-  if (!result.ok) {
-    const current = result.current ? publicDecision(result.current) : null;
+/** Records a decision and turns what became of it into the API's answers: 404, 400 or 409. */
+async function decide<S extends Subject>(request: DecisionRequest<S>, missing: string, refusal = '') {
+  const outcome = await decisionsRepository.decide(request);
+  if (outcome.kind === 'missing') throw notFound(missing);
+  if (outcome.kind === 'refused') throw badRequest(refusal);
+  if (outcome.kind === 'conflict') {
+    const current = outcome.current ? publicDecision(outcome.current) : null;
     throw conflict(
       current
         ? `${current.decidedBy} decided this as "${current.verdict}" meanwhile (decision ${current.id}); reload and decide again if you still disagree`
@@ -41,7 +44,7 @@ async function append(decision: NewDecision, basedOn: number | undefined) {
       { current },
     );
   }
-  return publicDecision(result.decision);
+  return publicDecision(outcome.decision);
 }
 
 export async function getPair(id: number) {
@@ -57,34 +60,33 @@ export async function getPair(id: number) {
  * another order or under another name.
  */
 export async function decidePair(user: SessionUser, id: number, input: PairDecisionInput) {
-  const row = await candidatesRepository.pairRow(id);
-  if (!row) throw notFound(`no pair ${id}`);
-  const sides = { a: { hash: row.hashA, identity: row.identityA }, b: { hash: row.hashB, identity: row.identityB } };
-  const decision: NewDecision = {
-    subject: 'pair',
-    subjectKey: row.pairKey,
-    verdict: input.verdict,
-    side: input.side ?? input.keep ?? null,
-    misfiledHash: null,
-    keepHash: null,
-    dropHash: null,
-    fromIdentity: null,
-    toIdentity: null,
-    intoIdentity: null,
-    userId: user.id,
-  };
+  const fields: DecisionRequest<'pair'>['fields'] = {};
+  let refusal: string | undefined;
   if (input.verdict === 'mislabeled' && input.side === 'merge') {
-    if (row.identityA === row.identityB) throw badRequest('both images are in the same folder: there is nothing to merge');
-    Object.assign(decision, { fromIdentity: row.identityA, toIdentity: row.identityB });
+    Object.assign(fields, { fromIdentity: { column: 'identityA' }, toIdentity: { column: 'identityB' } });
+    refusal = 'both images are in the same folder: there is nothing to merge';
   } else if (input.verdict === 'mislabeled') {
-    const [misfiled, other] = input.side === 'a' ? [sides.a, sides.b] : [sides.b, sides.a];
-    if (misfiled.identity === other.identity) throw badRequest('both images are in the same folder: say which folder is right on the outliers page');
-    Object.assign(decision, { misfiledHash: misfiled.hash, fromIdentity: misfiled.identity, toIdentity: other.identity });
+    const [misfiled, other] = input.side === 'a' ? (['A', 'B'] as const) : (['B', 'A'] as const);
+    Object.assign(fields, { misfiledHash: { column: `hash${misfiled}` }, fromIdentity: { column: `identity${misfiled}` }, toIdentity: { column: `identity${other}` } });
+    refusal = 'both images are in the same folder: say which folder is right on the outliers page';
   } else if (input.verdict === 'duplicate') {
-    const [keep, drop] = input.keep === 'a' ? [sides.a, sides.b] : [sides.b, sides.a];
-    Object.assign(decision, { keepHash: keep.hash, dropHash: drop.hash });
+    const [keep, drop] = input.keep === 'a' ? (['A', 'B'] as const) : (['B', 'A'] as const);
+    Object.assign(fields, { keepHash: { column: `hash${keep}` }, dropHash: { column: `hash${drop}` } });
   }
-  return append(decision, input.basedOn);
+  return decide(
+    {
+      subject: 'pair',
+      id,
+      verdict: input.verdict,
+      side: input.side ?? input.keep ?? null,
+      fields,
+      refuseWhenEqual: refusal ? [{ column: 'identityA' }, { column: 'identityB' }] : undefined,
+      userId: user.id,
+      basedOn: input.basedOn ?? null,
+    },
+    `no pair ${id}`,
+    refusal,
+  );
 }
 
 export async function getIdentityPair(id: number) {
@@ -95,49 +97,48 @@ export async function getIdentityPair(id: number) {
 }
 
 export async function decideIdentityPair(user: SessionUser, id: number, input: IdentityPairDecisionInput) {
-  const pair = await candidatesRepository.identityPair(id);
-  if (!pair) throw notFound(`no identity pair ${id}`);
-  return append(
+  const same = input.verdict === 'same';
+  return decide(
     {
       subject: 'identity_pair',
-      subjectKey: pair.pairKey,
+      id,
       verdict: input.verdict,
       side: input.into ?? null,
-      misfiledHash: null,
-      keepHash: null,
-      dropHash: null,
-      fromIdentity: input.verdict === 'same' ? pair.nameA : null,
-      toIdentity: input.verdict === 'same' ? pair.nameB : null,
-      intoIdentity: input.into ? (input.into === 'a' ? pair.nameA : pair.nameB) : null,
+      fields: {
+        fromIdentity: same ? { column: 'nameA' } : undefined,
+        toIdentity: same ? { column: 'nameB' } : undefined,
+        intoIdentity: input.into ? { column: input.into === 'a' ? 'nameA' : 'nameB' } : undefined,
+      },
       userId: user.id,
+      basedOn: input.basedOn ?? null,
     },
-    input.basedOn,
+    `no identity pair ${id}`,
   );
 }
 
 export async function decideOutlier(user: SessionUser, id: number, input: OutlierDecisionInput) {
-  const outlier = await candidatesRepository.outlier(id);
-  if (!outlier) throw notFound(`no outlier ${id}`);
   if (input.toIdentity) {
-    const { rowCount } = await getPool().query(`SELECT 1 FROM "Identity" WHERE name = $1 AND "goneAt" IS NULL`, [input.toIdentity]);
-    if (!rowCount) throw badRequest(`there is no person folder named "${input.toIdentity}"`);
-    if (input.toIdentity === outlier.identity) throw badRequest('toIdentity is the folder the image is already in');
+    const person = await identitiesRepository.byName(input.toIdentity);
+    if (!person || person.gone) throw badRequest(`there is no person folder named "${input.toIdentity}"`);
   }
-  return append(
+  const mislabeled = input.verdict === 'mislabeled';
+  return decide(
     {
       subject: 'outlier',
-      subjectKey: outlier.subjectKey,
+      id,
       verdict: input.verdict,
       side: null,
-      misfiledHash: input.verdict === 'mislabeled' ? outlier.contentHash : null,
-      keepHash: null,
-      dropHash: null,
-      fromIdentity: input.verdict === 'mislabeled' ? outlier.identity : null,
-      toIdentity: input.verdict === 'mislabeled' ? (input.toIdentity ?? null) : null,
-      intoIdentity: null,
+      fields: {
+        misfiledHash: mislabeled ? { column: 'hash' } : undefined,
+        fromIdentity: mislabeled ? { column: 'identity' } : undefined,
+        toIdentity: mislabeled ? { value: input.toIdentity ?? null } : undefined,
+      },
+      refuseWhenEqual: input.toIdentity ? [{ column: 'identity' }, { value: input.toIdentity }] : undefined,
       userId: user.id,
+      basedOn: input.basedOn ?? null,
     },
-    input.basedOn,
+    `no outlier ${id}`,
+    'toIdentity is the folder the image is already in',
   );
 }
 

@@ -5,7 +5,7 @@ import { getPool } from '@/lib/db';
 import { candidatesRepository } from '@/lib/repositories/candidates';
 import { jobsRepository } from '@/lib/repositories/jobs';
 import { listIdentityPairsSchema, listOutliersSchema, listPairsSchema } from '@/lib/schemas/candidates';
-import { decideIdentityPair, decidePair, getPair } from '@/lib/services/decisions';
+import { decideIdentityPair, decideOutlier, decidePair, getPair } from '@/lib/services/decisions';
 import { JobProgress } from '@/lib/services/job-progress';
 import { runScanInline } from '@/lib/services/jobs';
 import { runSearch } from '@/lib/services/search';
@@ -106,6 +106,41 @@ describe('listing pairs', () => {
     const decided = await pageThrough({ status: 'decided' });
     expect(decided).toEqual(descending.filter((id) => [first[0].id, first[2].id, first[first.length - 1].id].includes(id)));
     expect(await pageThrough({ status: 'open' })).toEqual(descending.filter((id) => !decided.includes(id)));
+  });
+});
+
+describe('deciding', () => {
+  it('names the images and folders of each verdict from the decided row, and refuses what cannot be', async () => {
+    const root = flawedSample();
+    fs.copyFileSync(path.join(root, 'amy', 'amy1.png'), path.join(root, 'amy', 'amy1-copy.png'));
+    await scanAndSearch(root);
+    const { user } = await addUser({ name: 'cora', role: 'curator', password: 'corapass1' });
+    const pairs = await allPairs();
+    const cross = pairs.find((p) => p.b.path === 'penny/amy3.png')!;
+    expect(await decidePair(user, cross.id, { verdict: 'mislabeled', side: 'b' })).toMatchObject({
+      misfiledHash: cross.b.hash,
+      fromIdentity: 'penny',
+      toIdentity: 'amy',
+    });
+    const copies = pairs.find((p) => p.a.identity === 'amy' && p.b.identity === 'amy')!;
+    await expect(decidePair(user, copies.id, { verdict: 'mislabeled', side: 'a' })).rejects.toMatchObject({ status: 400, message: /same folder/ });
+    await expect(decidePair(user, copies.id, { verdict: 'mislabeled', side: 'merge' })).rejects.toMatchObject({ status: 400, message: /nothing to merge/ });
+    expect(await decidePair(user, copies.id, { verdict: 'duplicate', keep: 'b' })).toMatchObject({ keepHash: copies.b.hash, dropHash: copies.a.hash });
+    await expect(decidePair(user, 999_999, { verdict: 'fine' })).rejects.toMatchObject({ status: 404, message: 'no pair 999999' });
+
+    const [merge] = (await candidatesRepository.listIdentityPairs(listIdentityPairsSchema.parse({}))).items;
+    expect(await decideIdentityPair(user, merge.id, { verdict: 'same', into: 'b' })).toMatchObject({ fromIdentity: 'raj', toIdentity: 'raj_2', intoIdentity: 'raj_2' });
+    await expect(decideIdentityPair(user, 999_999, { verdict: 'different' })).rejects.toMatchObject({ status: 404 });
+
+    const [outlier] = (await candidatesRepository.listOutliers(listOutliersSchema.parse({ identity: 'penny' }))).items;
+    await expect(decideOutlier(user, outlier.id, { verdict: 'mislabeled', toIdentity: 'penny' })).rejects.toMatchObject({ status: 400, message: /already in/ });
+    await expect(decideOutlier(user, outlier.id, { verdict: 'mislabeled', toIdentity: 'nobody' })).rejects.toMatchObject({ status: 400, message: /no person folder/ });
+    expect(await decideOutlier(user, outlier.id, { verdict: 'mislabeled', toIdentity: 'amy' })).toMatchObject({
+      misfiledHash: cross.b.hash,
+      fromIdentity: 'penny',
+      toIdentity: 'amy',
+    });
+    await expect(decideOutlier(user, 999_999, { verdict: 'fine' })).rejects.toMatchObject({ status: 404 });
   });
 });
 
