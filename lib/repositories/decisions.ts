@@ -31,9 +31,10 @@ const SELECT = select('"Decision"');
 /**
  * Where each subject's candidate rows are (their status is the latest verdict, kept there for
  * filtering and counts), and the decided row with what a decision may copy from it: `key`, the
- * content key decisions belong to, and the hashes and folder names the verdict names.
+ * content key decisions belong to, and the hashes and folder names the verdict names. `alsoMatch`
+ * is a column every row of one key shares and an index leads with, so the key needs no index.
  */
-export const SUBJECTS: Record<Subject, { table: string; key: string; row: string }> = {
+export const SUBJECTS: Record<Subject, { table: string; key: string; alsoMatch?: string; row: string }> = {
   pair: {
     table: '"CandidatePair"',
     key: '"pairKey"',
@@ -50,7 +51,8 @@ export const SUBJECTS: Record<Subject, { table: string; key: string; row: string
   outlier: {
     table: '"Outlier"',
     key: '"subjectKey"',
-    row: `SELECT o."subjectKey" AS key, i."contentHash" AS hash, ii.name AS identity
+    alsoMatch: '"identityId"',
+    row: `SELECT o."subjectKey" AS key, o."identityId", i."contentHash" AS hash, ii.name AS identity
             FROM "Outlier" o JOIN "Image" i ON i.id = o."imageId" JOIN "Identity" ii ON ii.id = o."identityId" WHERE o.id = $1`,
   },
 };
@@ -104,7 +106,8 @@ export const decisionsRepository = {
    * index: the second gets the first's decision back.
    */
   async decide<S extends Subject>(request: DecisionRequest<S>): Promise<DecisionOutcome> {
-    const { table, key, row } = SUBJECTS[request.subject];
+    const { table, key, alsoMatch, row } = SUBJECTS[request.subject];
+    const sameSubject = alsoMatch ? `t.${key} = s.key AND t.${alsoMatch} = s.${alsoMatch}` : `t.${key} = s.key`;
     const params: unknown[] = [request.id, request.subject, request.verdict, request.side, request.userId, request.basedOn];
     const sql = (source: FieldSource<S> | undefined) => {
       if (source === undefined) return 'NULL';
@@ -140,7 +143,7 @@ export const decisionsRepository = {
           RETURNING *
         ), changed AS (
           UPDATE ${table} t SET status = $3 FROM ${table} old, s
-           WHERE old.id = t.id AND t.${key} = s.key AND t.status <> $3 AND EXISTS (SELECT 1 FROM inserted)
+           WHERE old.id = t.id AND ${sameSubject} AND t.status <> $3 AND EXISTS (SELECT 1 FROM inserted)
           RETURNING old.status
         )${ledger}
         SELECT EXISTS (SELECT 1 FROM s) AS found, EXISTS (SELECT 1 FROM allowed) AS allowed, decided.*

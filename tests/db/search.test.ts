@@ -140,6 +140,8 @@ describe('deciding', () => {
       fromIdentity: 'penny',
       toIdentity: 'amy',
     });
+    const marked = (await candidatesRepository.listOutliers(listOutliersSchema.parse({ identity: 'penny', kind: 'all' }))).items;
+    expect(marked.filter((o) => o.status !== 'open').map((o) => [o.id, o.status])).toEqual([[outlier.id, 'mislabeled']]);
     await expect(decideOutlier(user, 999_999, { verdict: 'fine' })).rejects.toMatchObject({ status: 404 });
   });
 });
