@@ -102,6 +102,15 @@ async function initialise(ids: { uid: number; gid: number } | undefined): Promis
   return state;
 }
 
+/**
+ * Postgres's default 128 MB of buffers holds a tenth of a million candidate pairs with their
+ * indexes, and every page a decision touches beyond them is a copy from the OS cache: an eighth of
+ * the machine's memory, between that default and 2 GB.
+ */
+function sharedBuffersMb(): number {
+  return Math.min(2048, Math.max(128, Math.floor(os.totalmem() / 8 / 1048576)));
+}
+
 async function startServer(state: ServerState, ids: { uid: number; gid: number } | undefined) {
   const { pg_ctl } = await binaries();
   const logFile = path.join(pgDir(), 'postgres.log');
@@ -112,7 +121,7 @@ async function startServer(state: ServerState, ids: { uid: number; gid: number }
   await new Promise<void>((resolve, reject) => {
     const child = spawn(
       pg_ctl,
-      ['start', '-w', '-t', '60', '-D', dataDir(), '-l', logFile, '-o', `-p ${state.port} -h 127.0.0.1 -c unix_socket_directories=''`],
+      ['start', '-w', '-t', '60', '-D', dataDir(), '-l', logFile, '-o', `-p ${state.port} -h 127.0.0.1 -c unix_socket_directories='' -c shared_buffers=${sharedBuffersMb()}MB`],
       { ...ids, stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let stderr = '';
