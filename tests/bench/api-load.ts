@@ -2,7 +2,9 @@
 // GET /api/pairs (50 per page, filtered and sorted, any page) and a decision POST, at 10 concurrent
 // connections, with 1,000,000 synthetic pairs in a throwaway database. Prints p50/p95/p99 next to
 // the targets and to a peer measured in the same run (the same route, refused before any query).
-// Run: npx tsx tests/bench/api-load.ts [--pairs 1000000] [--seconds 20]
+// Postgres: DATABASE_URL's server (else the machine's), or with --embedded facesift's own, as
+// `facesift serve` starts it without DATABASE_URL (its buffers sized by facesift), in a throwaway home.
+// Run: npx tsx tests/bench/api-load.ts [--pairs 1000000] [--seconds 20] [--embedded]
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,6 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { closeDb, getPool } from '@/lib/db';
+import { ensureEmbeddedPostgres, stopEmbeddedPostgres } from '@/lib/db/embedded';
 import { candidatesRepository } from '@/lib/repositories/candidates';
 import { encodeCursor } from '@/lib/repositories/keyset';
 import { createTestDatabase } from '../support/database';
@@ -138,12 +141,20 @@ function report(label: string, measured: Measured, target?: number, peer?: Measu
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { pairs: { type: 'string', default: '1000000' }, seconds: { type: 'string', default: '20' } } });
+  const { values } = parseArgs({
+    options: { pairs: { type: 'string', default: '1000000' }, seconds: { type: 'string', default: '20' }, embedded: { type: 'boolean', default: false } },
+  });
   const pairs = Number(values.pairs);
   const seconds = Number(values.seconds);
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'facesift-load-'));
+  if (values.embedded) {
+    // its server runs as another user when this runs as root, and must reach its data dir
+    fs.chmodSync(home, 0o755);
+    process.env.FACESIFT_HOME = home;
+    process.env.DATABASE_URL = await timed('embedded Postgres started', ensureEmbeddedPostgres);
+  }
   const database = await createTestDatabase('facesift_load');
   process.env.DATABASE_URL = database.url;
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'facesift-load-'));
   const env = { ...process.env, DATABASE_URL: database.url, FACESIFT_HOME: home, FACESIFT_NEXT_DIST: process.env.FACESIFT_NEXT_DIST ?? '.next-bench' };
   let server: ChildProcess | undefined;
   try {
@@ -181,7 +192,9 @@ async function main() {
     const decision = await load({ url, duration: seconds, requests: [decisionRequest] });
     const progress = await load({ url, duration: 5, requests: [{ method: 'GET', headers, path: '/api/progress' }] });
 
-    console.log(`\n${counted.toLocaleString('en')} pairs, ${CONNECTIONS} connections over loopback, ${seconds} s each, ${os.cpus().length} CPUs shared by server, Postgres and load tool`);
+    const { rows: buffers } = await getPool().query<{ size: string }>(`SELECT current_setting('shared_buffers') AS size`);
+    const postgres = `${values.embedded ? "facesift's own Postgres" : 'Postgres at DATABASE_URL'} (shared_buffers ${buffers[0].size})`;
+    console.log(`\n${counted.toLocaleString('en')} pairs, ${CONNECTIONS} connections over loopback, ${seconds} s each, ${os.cpus().length} CPUs shared by server, ${postgres} and load tool`);
     report('peer: GET /api/pairs unsigned (401)', floor);
     report('GET /api/pairs (50, filtered, any page)', list, TARGETS.list, floor);
     report('POST /api/pairs/[id]/decision', decision, TARGETS.decision, floor);
@@ -193,6 +206,7 @@ async function main() {
     }
     await closeDb();
     await database.drop();
+    if (values.embedded) await stopEmbeddedPostgres();
     fs.rmSync(home, { recursive: true, force: true });
   }
 }
