@@ -3,7 +3,7 @@ import type { UserRecord } from '@/lib/repositories/users';
 
 /**
  * Who a token or session belongs to, remembered between requests. Every API request asks, and
- * asking Postgres is one of the two or three round trips a request makes; on a loaded server
+ * asking Postgres would be one of the two round trips a request makes; on a loaded server
  * those round trips, not the queries, are what costs.
  *
  * Safe to remember only while told of every change: a trigger on "User" and "ApiToken" notifies
