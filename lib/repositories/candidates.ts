@@ -58,6 +58,18 @@ const pairSelect = (pairs: string) => `
     JOIN "Image" a ON a.id = p."imageAId" JOIN "Identity" ia ON ia.id = p."identityAId"
     JOIN "Image" b ON b.id = p."imageBId" JOIN "Identity" ib ON ib.id = p."identityBId"`;
 
+/**
+ * One candidate row by id ($1) with the names and hashes of what it is about: what the detail
+ * pages show, and what a decision copies (see SUBJECTS in decisions.ts).
+ */
+export const CANDIDATE_BY_ID = {
+  pair: pairSelect(`SELECT * FROM "CandidatePair" p WHERE p.id = $1`),
+  identity_pair: `SELECT ip.*, ia.name AS "nameA", ib.name AS "nameB" FROM "IdentityPair" ip
+    JOIN "Identity" ia ON ia.id = ip."identityAId" JOIN "Identity" ib ON ib.id = ip."identityBId" WHERE ip.id = $1`,
+  outlier: `SELECT o.*, i.path, i."contentHash", ii.name AS identity FROM "Outlier" o
+    JOIN "Image" i ON i.id = o."imageId" JOIN "Identity" ii ON ii.id = o."identityId" WHERE o.id = $1`,
+};
+
 export interface PairRow {
   id: number;
   kind: PairItem['kind'];
@@ -132,7 +144,7 @@ export const candidatesRepository = {
   },
 
   async pairRow(id: number): Promise<PairRow | null> {
-    const { rows } = await getPool().query<PairRow>(named(pairSelect(`SELECT * FROM "CandidatePair" p WHERE p.id = $1`)), [id]);
+    const { rows } = await getPool().query<PairRow>(named(CANDIDATE_BY_ID.pair), [id]);
     return rows[0] ?? null;
   },
 
@@ -185,11 +197,7 @@ export const candidatesRepository = {
   },
 
   async identityPair(id: number) {
-    const { rows } = await getPool().query(
-      `SELECT ip.*, ia.name AS "nameA", ib.name AS "nameB" FROM "IdentityPair" ip
-         JOIN "Identity" ia ON ia.id = ip."identityAId" JOIN "Identity" ib ON ib.id = ip."identityBId" WHERE ip.id = $1`,
-      [id],
-    );
+    const { rows } = await getPool().query(CANDIDATE_BY_ID.identity_pair, [id]);
     return rows[0] ?? null;
   },
 
@@ -214,11 +222,7 @@ export const candidatesRepository = {
   },
 
   async outlier(id: number) {
-    const { rows } = await getPool().query(
-      `SELECT o.*, i.path, i."contentHash", ii.name AS identity FROM "Outlier" o
-         JOIN "Image" i ON i.id = o."imageId" JOIN "Identity" ii ON ii.id = o."identityId" WHERE o.id = $1`,
-      [id],
-    );
+    const { rows } = await getPool().query(CANDIDATE_BY_ID.outlier, [id]);
     return rows[0] ?? null;
   },
 };

@@ -1,4 +1,5 @@
 import { getPool, named } from '@/lib/db';
+import { CANDIDATE_BY_ID } from '@/lib/repositories/candidates';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -38,22 +39,18 @@ export const SUBJECTS: Record<Subject, { table: string; key: string; alsoMatch?:
   pair: {
     table: '"CandidatePair"',
     key: '"pairKey"',
-    row: `SELECT p."pairKey" AS key, a."contentHash" AS "hashA", b."contentHash" AS "hashB", ia.name AS "identityA", ib.name AS "identityB"
-            FROM "CandidatePair" p JOIN "Image" a ON a.id = p."imageAId" JOIN "Image" b ON b.id = p."imageBId"
-            JOIN "Identity" ia ON ia.id = p."identityAId" JOIN "Identity" ib ON ib.id = p."identityBId" WHERE p.id = $1`,
+    row: `SELECT c."pairKey" AS key, c."hashA", c."hashB", c."identityA", c."identityB" FROM (${CANDIDATE_BY_ID.pair}) c`,
   },
   identity_pair: {
     table: '"IdentityPair"',
     key: '"pairKey"',
-    row: `SELECT ip."pairKey" AS key, ia.name AS "nameA", ib.name AS "nameB"
-            FROM "IdentityPair" ip JOIN "Identity" ia ON ia.id = ip."identityAId" JOIN "Identity" ib ON ib.id = ip."identityBId" WHERE ip.id = $1`,
+    row: `SELECT c."pairKey" AS key, c."nameA", c."nameB" FROM (${CANDIDATE_BY_ID.identity_pair}) c`,
   },
   outlier: {
     table: '"Outlier"',
     key: '"subjectKey"',
     alsoMatch: '"identityId"',
-    row: `SELECT o."subjectKey" AS key, o."identityId", i."contentHash" AS hash, ii.name AS identity
-            FROM "Outlier" o JOIN "Image" i ON i.id = o."imageId" JOIN "Identity" ii ON ii.id = o."identityId" WHERE o.id = $1`,
+    row: `SELECT c."subjectKey" AS key, c."identityId", c."contentHash" AS hash, c.identity FROM (${CANDIDATE_BY_ID.outlier}) c`,
   },
 };
 
