@@ -30,27 +30,29 @@ const select = (decisions: string) => `SELECT d.id, d.subject::text, d."subjectK
 const SELECT = select('"Decision"');
 
 /**
- * Where each subject's candidate rows are (their status is the latest verdict, kept there for
- * filtering and counts), and the decided row with what a decision may copy from it: `key`, the
- * content key decisions belong to, and the hashes and folder names the verdict names. `alsoMatch`
- * is a column every row of one key shares and an index leads with, so the key needs no index.
+ * Where each subject's candidate rows are, and the decided row with what a decision reads from
+ * it: `key`, the content key decisions belong to; `status` and `decisionId`, the subject's latest
+ * verdict and decision, which every row of the subject keeps (for filtering and counts, and so
+ * that deciding reads no earlier decision); and the hashes and folder names the verdict names.
+ * `alsoMatch` is a column every row of one key shares and an index leads with, so the key needs
+ * no index.
  */
 export const SUBJECTS: Record<Subject, { table: string; key: string; alsoMatch?: string; row: string }> = {
   pair: {
     table: '"CandidatePair"',
     key: '"pairKey"',
-    row: `SELECT c."pairKey" AS key, c."hashA", c."hashB", c."identityA", c."identityB" FROM (${CANDIDATE_BY_ID.pair}) c`,
+    row: `SELECT c."pairKey" AS key, c.status, c."decisionId", c."hashA", c."hashB", c."identityA", c."identityB" FROM (${CANDIDATE_BY_ID.pair}) c`,
   },
   identity_pair: {
     table: '"IdentityPair"',
     key: '"pairKey"',
-    row: `SELECT c."pairKey" AS key, c."nameA", c."nameB" FROM (${CANDIDATE_BY_ID.identity_pair}) c`,
+    row: `SELECT c."pairKey" AS key, c.status, c."decisionId", c."nameA", c."nameB" FROM (${CANDIDATE_BY_ID.identity_pair}) c`,
   },
   outlier: {
     table: '"Outlier"',
     key: '"subjectKey"',
     alsoMatch: '"identityId"',
-    row: `SELECT c."subjectKey" AS key, c."identityId", c."contentHash" AS hash, c.identity FROM (${CANDIDATE_BY_ID.outlier}) c`,
+    row: `SELECT c."subjectKey" AS key, c.status, c."decisionId", c."identityId", c."contentHash" AS hash, c.identity FROM (${CANDIDATE_BY_ID.outlier}) c`,
   },
 };
 
@@ -97,10 +99,13 @@ export const decisionsRepository = {
 
   /**
    * Decides a candidate row in one statement, one round trip: reads the row, appends the decision
-   * if the subject's latest decision is still the one the client saw, and moves every candidate
-   * row of the subject (and, for pairs, the status ledger) to the new verdict. Two curators
-   * replacing the same decision at once collide on the unique (subject, subjectKey, previousId)
-   * index: the second gets the first's decision back.
+   * if the subject's latest decision (which the row names) is still the one the client saw, and
+   * moves every candidate row of the subject (and, for pairs, the status ledger) to it. Two
+   * curators replacing the same decision at once collide on the unique (subject, subjectKey,
+   * previousId) index: the second gets the first's decision back.
+   *
+   * The statement reads no table that starts empty: each pooled connection keeps the plan it made
+   * on its first few uses, and a plan made while there were no decisions would scan them all.
    */
   async decide<S extends Subject>(request: DecisionRequest<S>): Promise<DecisionOutcome> {
     const { table, key, alsoMatch, row } = SUBJECTS[request.subject];
@@ -119,8 +124,8 @@ export const decisionsRepository = {
       request.subject === 'pair'
         ? `, moved AS (
              INSERT INTO "PairStatusCount" (status, delta)
-             SELECT status, -count(*) FROM changed GROUP BY status
-             UNION ALL SELECT $3, count(*) FROM changed HAVING count(*) > 0)`
+             SELECT status, -count(*) FROM changed WHERE status <> $3 GROUP BY status
+             UNION ALL SELECT $3, count(*) FROM changed WHERE status <> $3 HAVING count(*) > 0)`
         : '';
     try {
       const { rows } = await getPool().query<DecisionRecord & { found: boolean; allowed: boolean }>(
@@ -128,19 +133,16 @@ export const decisionsRepository = {
         WITH s AS (${row}
         ), allowed AS (
           SELECT * FROM s WHERE NOT (${refused})
-        ), latest AS (
-          SELECT d.id, d.verdict FROM "Decision" d, s
-           WHERE d.subject = $2::"DecisionSubject" AND d."subjectKey" = s.key ORDER BY d.id DESC LIMIT 1
         ), inserted AS (
           INSERT INTO "Decision" (subject, "subjectKey", verdict, "previousVerdict", "previousId", side, ${NAMED_FIELDS.map((f) => `"${f}"`).join(', ')}, "userId")
-          SELECT $2::"DecisionSubject", s.key, $3, COALESCE((SELECT verdict FROM latest), 'open'), (SELECT id FROM latest),
+          SELECT $2::"DecisionSubject", s.key, $3, s.status, s."decisionId",
                  $4, ${NAMED_FIELDS.map((f) => sql(request.fields[f])).join(', ')}, $5
             FROM allowed s
-           WHERE (SELECT id FROM latest) IS NOT DISTINCT FROM $6::int
+           WHERE s."decisionId" IS NOT DISTINCT FROM $6::int
           RETURNING *
         ), changed AS (
-          UPDATE ${table} t SET status = $3 FROM ${table} old, s
-           WHERE old.id = t.id AND ${sameSubject} AND t.status <> $3 AND EXISTS (SELECT 1 FROM inserted)
+          UPDATE ${table} t SET status = $3, "decisionId" = inserted.id FROM ${table} old, s, inserted
+           WHERE old.id = t.id AND ${sameSubject}
           RETURNING old.status
         )${ledger}
         SELECT EXISTS (SELECT 1 FROM s) AS found, EXISTS (SELECT 1 FROM allowed) AS allowed, decided.*

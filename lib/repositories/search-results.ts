@@ -115,7 +115,7 @@ export const searchResultsRepository = {
 
   /**
    * Replaces every candidate with this run's, in one transaction (the UI never sees half a result),
-   * and gives each candidate the verdict of its latest decision: decisions are keyed by content,
+   * and gives each candidate its latest decision and that verdict: decisions are keyed by content,
    * so a pair found again comes back decided and a pair whose images changed comes back open.
    */
   async replaceResults(pairs: PairRowsToWrite[], identityPairs: IdentityPairToWrite[], outliers: OutlierToWrite[]): Promise<void> {
@@ -145,13 +145,14 @@ export const searchResultsRepository = {
           row.int4(o.imageId).int4(o.identityId).float8(o.score).float8(o.neighbourScore);
           row.int4(o.nearestIdentityId).float8(o.nearestSimilarity).bool(o.flagged).text(o.subjectKey);
         });
-        // before the indexes exist, so the few decided rows cost no index churn
+        // before the indexes exist, so the few decided rows cost no index churn; undone ones
+        // too, since the next decision of such a subject replaces the undoing one
         for (const [subject, { table, key }] of Object.entries(SUBJECTS)) {
           await client.query(
-            `UPDATE ${table} t SET status = d.verdict
-               FROM (SELECT DISTINCT ON ("subjectKey") "subjectKey", verdict FROM "Decision"
+            `UPDATE ${table} t SET status = d.verdict, "decisionId" = d.id
+               FROM (SELECT DISTINCT ON ("subjectKey") "subjectKey", verdict, id FROM "Decision"
                       WHERE subject = '${subject}' ORDER BY "subjectKey", id DESC) d
-              WHERE t.${key} = d."subjectKey" AND d.verdict <> 'open'`,
+              WHERE t.${key} = d."subjectKey"`,
           );
         }
       });
