@@ -4,7 +4,7 @@
 // the targets and to a peer measured in the same run (the same route, refused before any query).
 // Postgres: DATABASE_URL's server (else the machine's), or with --embedded facesift's own, as
 // `facesift serve` starts it without DATABASE_URL (its buffers sized by facesift), in a throwaway home.
-// Run: npx tsx tests/bench/api-load.ts [--pairs 1000000] [--seconds 20] [--embedded]
+// Run: npx tsx tests/bench/api-load.ts [--pairs 1000000] [--seconds 20] [--warm-up 10] [--embedded]
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -117,7 +117,7 @@ interface Measured {
 }
 
 /** Runs autocannon and computes percentiles from every response time (autocannon's own lack p95). */
-async function load(options: autocannon.Options, expectedStatus = 200): Promise<Measured> {
+async function load(options: autocannon.Options, expectedStatus: number): Promise<Measured> {
   const times: number[] = [];
   let failures = 0;
   const instance = autocannon({ connections: CONNECTIONS, ...options });
@@ -131,6 +131,16 @@ async function load(options: autocannon.Options, expectedStatus = 200): Promise<
   return { p50: at(0.5), p95: at(0.95), p99: at(0.99), requests: times.length, perSecond: result.requests.average, failures: failures + result.errors + result.timeouts };
 }
 
+/**
+ * The same load first unmeasured, then measured: what a server that has been up a while answers.
+ * A fresh one compiles its hot paths for several seconds (a decision's p95 is about twice as long
+ * in its first three), and curators meet a server that has been up all day.
+ */
+async function measure(url: string, request: autocannon.Request, seconds: number, warmUp: number, expectedStatus = 200): Promise<Measured> {
+  await load({ url, duration: warmUp, requests: [request] }, expectedStatus);
+  return load({ url, duration: seconds, requests: [request] }, expectedStatus);
+}
+
 function report(label: string, measured: Measured, target?: number, peer?: Measured) {
   const ratio = peer ? `  p95 ${(measured.p95 / peer.p95).toFixed(1)}x the peer's` : '';
   const verdict = target === undefined ? '' : measured.p95 < target ? `  target p95 < ${target} ms: met` : `  target p95 < ${target} ms: MISSED`;
@@ -142,10 +152,16 @@ function report(label: string, measured: Measured, target?: number, peer?: Measu
 
 async function main() {
   const { values } = parseArgs({
-    options: { pairs: { type: 'string', default: '1000000' }, seconds: { type: 'string', default: '20' }, embedded: { type: 'boolean', default: false } },
+    options: {
+      pairs: { type: 'string', default: '1000000' },
+      seconds: { type: 'string', default: '20' },
+      'warm-up': { type: 'string', default: '10' },
+      embedded: { type: 'boolean', default: false },
+    },
   });
   const pairs = Number(values.pairs);
   const seconds = Number(values.seconds);
+  const warmUp = Number(values['warm-up']);
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'facesift-load-'));
   if (values.embedded) {
     // its server runs as another user when this runs as root, and must reach its data dir
@@ -171,12 +187,10 @@ async function main() {
     // request, refused with 401). Its percentiles are what Next, the load tool and this machine
     // cost before facesift does anything; the ratios below are against it.
     const floorRequest = { method: 'GET' as const, path: '/api/pairs?limit=50' };
-    await load({ url, duration: 3, requests: [floorRequest] }, 401);
-    const floor = await load({ url, duration: seconds, requests: [floorRequest] }, 401);
+    const floor = await measure(url, floorRequest, seconds, warmUp, 401);
 
     const listRequest = { method: 'GET' as const, headers, setupRequest: (request: autocannon.Request) => ({ ...request, path: randomListPath() }) };
-    await load({ url, duration: 3, requests: [listRequest] });
-    const list = await load({ url, duration: seconds, requests: [listRequest] });
+    const list = await measure(url, listRequest, seconds, warmUp);
 
     const { rows } = await getPool().query<{ id: number }>(`SELECT id FROM "CandidatePair" WHERE status = 'open' ORDER BY random() LIMIT 200000`);
     const ids = rows.map((row) => row.id);
@@ -188,13 +202,12 @@ async function main() {
       body: JSON.stringify({ verdict: 'fine' }),
       setupRequest: (request: autocannon.Request) => ({ ...request, path: `/api/pairs/${ids[next++ % ids.length]}/decision` }),
     };
-    await load({ url, duration: 2, requests: [decisionRequest] });
-    const decision = await load({ url, duration: seconds, requests: [decisionRequest] });
-    const progress = await load({ url, duration: 5, requests: [{ method: 'GET', headers, path: '/api/progress' }] });
+    const decision = await measure(url, decisionRequest, seconds, warmUp);
+    const progress = await measure(url, { method: 'GET', headers, path: '/api/progress' }, 5, warmUp);
 
     const { rows: buffers } = await getPool().query<{ size: string }>(`SELECT current_setting('shared_buffers') AS size`);
     const postgres = `${values.embedded ? "facesift's own Postgres" : 'Postgres at DATABASE_URL'} (shared_buffers ${buffers[0].size})`;
-    console.log(`\n${counted.toLocaleString('en')} pairs, ${CONNECTIONS} connections over loopback, ${seconds} s each, ${os.cpus().length} CPUs shared by server, ${postgres} and load tool`);
+    console.log(`\n${counted.toLocaleString('en')} pairs, ${CONNECTIONS} connections over loopback, ${seconds} s each after ${warmUp} s of the same load, ${os.cpus().length} CPUs shared by server, ${postgres} and load tool`);
     report('peer: GET /api/pairs unsigned (401)', floor);
     report('GET /api/pairs (50, filtered, any page)', list, TARGETS.list, floor);
     report('POST /api/pairs/[id]/decision', decision, TARGETS.decision, floor);
