@@ -97,7 +97,7 @@ export function toPairItem(row: PairRow): PairItem {
   };
 }
 
-const LEDGER_ENTRIES_BEFORE_FOLDING = 1000;
+export const LEDGER_ENTRIES_BEFORE_FOLDING = 1000;
 
 /** Statuses and kinds are enum values the schemas checked: they go into the text (see `named`). */
 function word(value: string): string {

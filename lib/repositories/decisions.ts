@@ -1,5 +1,5 @@
 import { getPool, named } from '@/lib/db';
-import { CANDIDATE_BY_ID } from '@/lib/repositories/candidates';
+import { CANDIDATE_BY_ID, LEDGER_ENTRIES_BEFORE_FOLDING } from '@/lib/repositories/candidates';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -100,7 +100,8 @@ export const decisionsRepository = {
   /**
    * Decides a candidate row in one statement, one round trip: reads the row, appends the decision
    * if the subject's latest decision (which the row names) is still the one the client saw, and
-   * moves every candidate row of the subject (and, for pairs, the status ledger) to it. Two
+   * moves every candidate row of the subject (and, for pairs, the status ledger) to it, counting
+   * it for its curator. Two
    * curators replacing the same decision at once collide on the unique (subject, subjectKey,
    * previousId) index: the second gets the first's decision back.
    *
@@ -144,6 +145,8 @@ export const decisionsRepository = {
           UPDATE ${table} t SET status = $3, "decisionId" = inserted.id FROM ${table} old, s, inserted
            WHERE old.id = t.id AND ${sameSubject}
           RETURNING old.status
+        ), counted AS (
+          INSERT INTO "ReviewerCount" ("userId", decisions, last) SELECT "userId", 1, "createdAt" FROM inserted
         )${ledger}
         SELECT EXISTS (SELECT 1 FROM s) AS found, EXISTS (SELECT 1 FROM allowed) AS allowed, decided.*
           FROM (SELECT 1) one LEFT JOIN (${select('inserted')}) decided ON true`),
@@ -171,11 +174,24 @@ export const decisionsRepository = {
     return rows[0] ?? null;
   },
 
+  /**
+   * Decisions per curator from the ledger every decision appends to (see ReviewerCount), not a
+   * count of every decision ever made; a reader that finds it long folds it into a row per curator.
+   */
   async reviewSummary() {
-    const { rows } = await getPool().query<{ name: string; decisions: number; last: Date }>(
-      `SELECT u.name, count(*)::int AS decisions, max(d."createdAt") AS last FROM "Decision" d JOIN "User" u ON u.id = d."userId"
-        GROUP BY u.name ORDER BY decisions DESC`,
+    const { rows } = await getPool().query<{ name: string; decisions: number; last: Date; entries: number }>(
+      named(`SELECT u.name, sum(c.decisions)::int AS decisions, max(c.last) AS last, count(*)::int AS entries
+               FROM "ReviewerCount" c JOIN "User" u ON u.id = c."userId" GROUP BY u.name ORDER BY decisions DESC, u.name`),
     );
-    return rows;
+    if (rows.reduce((sum, row) => sum + row.entries, 0) > LEDGER_ENTRIES_BEFORE_FOLDING) await this.foldReviewerLedger();
+    return rows.map(({ entries: _entries, ...reviewer }) => reviewer);
+  },
+
+  /** One statement, as foldPairStatusLedger and for the same reasons. */
+  async foldReviewerLedger(): Promise<void> {
+    await getPool().query(
+      `WITH folded AS (DELETE FROM "ReviewerCount" RETURNING "userId", decisions, last)
+       INSERT INTO "ReviewerCount" ("userId", decisions, last) SELECT "userId", sum(decisions), max(last) FROM folded GROUP BY "userId"`,
+    );
   },
 };

@@ -211,7 +211,7 @@ async function main() {
     report('peer: GET /api/pairs unsigned (401)', floor);
     report('GET /api/pairs (50, filtered, any page)', list, TARGETS.list, floor);
     report('POST /api/pairs/[id]/decision', decision, TARGETS.decision, floor);
-    report('GET /api/progress (status counts)', progress);
+    report('GET /api/progress (counts, reviewers)', progress);
   } finally {
     if (server && server.exitCode === null) {
       server.kill('SIGTERM');

@@ -6,7 +6,7 @@ import { candidatesRepository } from '@/lib/repositories/candidates';
 import { decisionsRepository } from '@/lib/repositories/decisions';
 import { jobsRepository } from '@/lib/repositories/jobs';
 import { listPairsSchema } from '@/lib/schemas/candidates';
-import { decidePair } from '@/lib/services/decisions';
+import { decidePair, reviewProgress } from '@/lib/services/decisions';
 import { JobProgress } from '@/lib/services/job-progress';
 import { runScanInline } from '@/lib/services/jobs';
 import { runSearch } from '@/lib/services/search';
@@ -23,18 +23,22 @@ async function search() {
   return runSearch({ threshold: 0.3 }, new JobProgress(job.id), quiet);
 }
 
-/** Two people with an image each and one cross pair between them, as a search would leave them. */
-async function onePair(): Promise<number> {
+/** Two people with `count` images each and a cross pair between their k-th images, as a search would leave them. */
+async function crossPairs(count: number): Promise<number[]> {
   const pool = getPool();
   await pool.query(`INSERT INTO "Identity" (id, name) VALUES (1, 'amy'), (2, 'penny')`);
   await pool.query(`
     INSERT INTO "Image" (id, "identityId", path, "contentHash", size, status, width, height, "embeddedAt", "updatedAt")
-    VALUES (1, 1, 'amy/1.png', 'hash-a', 100, 'ok', 112, 112, now(), now()), (2, 2, 'penny/1.png', 'hash-b', 100, 'ok', 112, 112, now(), now())`);
+    SELECT g, 1 + g % 2, CASE g % 2 WHEN 0 THEN 'amy/' ELSE 'penny/' END || g || '.png', 'hash-' || g, 100, 'ok', 112, 112, now(), now()
+      FROM generate_series(1, ${2 * count}) g`);
   const { rows } = await pool.query<{ id: number }>(`
     INSERT INTO "CandidatePair" (kind, "imageAId", "imageBId", "identityAId", "identityBId", similarity, "pairKey", status)
-    VALUES ('cross_identity', 1, 2, 1, 2, 0.8, 'key-ab', 'open') RETURNING id`);
-  return rows[0].id;
+    SELECT 'cross_identity', 2 * k, 2 * k - 1, 1, 2, 0.8, 'key-' || k, 'open' FROM generate_series(1, ${count}) k RETURNING id`);
+  await candidatesRepository.recountPairStatuses();
+  return rows.map((row) => row.id);
 }
+
+const onePair = async () => (await crossPairs(1))[0];
 
 interface PlanNode {
   'Node Type': string;
@@ -94,12 +98,35 @@ describe('decisions', () => {
     const first = await decidePair(user, pairId, { verdict: 'fine' });
     const undo = await decidePair(user, pairId, { verdict: 'open', basedOn: first.id });
     const again = await decidePair(user, pairId, { verdict: 'mislabeled', side: 'b', basedOn: undo.id });
-    const history = await decisionsRepository.history('pair', 'key-ab');
+    const history = await decisionsRepository.history('pair', 'key-1');
     expect(history.map((d) => [d.id, d.verdict, d.previousVerdict])).toEqual([
       [again.id, 'mislabeled', 'open'],
       [undo.id, 'open', 'fine'],
       [first.id, 'fine', 'open'],
     ]);
-    expect((await decisionsRepository.latest('pair', 'key-ab'))?.id).toBe(again.id);
+    expect((await decisionsRepository.latest('pair', 'key-1'))?.id).toBe(again.id);
+  });
+
+  it('counts decisions per curator, undos too, and pairs left, the same after folding the ledgers', async () => {
+    const ids = await crossPairs(4);
+    const { user: amy } = await addUser({ name: 'amy', role: 'curator', password: 'long-enough-password' });
+    const { user: dan } = await addUser({ name: 'dan', role: 'curator', password: 'long-enough-password' });
+    const fine = await decidePair(amy, ids[0], { verdict: 'fine' });
+    await decidePair(amy, ids[0], { verdict: 'open', basedOn: fine.id });
+    await decidePair(amy, ids[1], { verdict: 'duplicate', keep: 'a' });
+    await decidePair(dan, ids[2], { verdict: 'mislabeled', side: 'b' });
+    const expected = {
+      pairs: { total: 4, open: 2, mislabeled: 1, duplicate: 1, fine: 0 },
+      reviewers: [
+        { name: 'amy', decisions: 3, last: expect.any(Date) },
+        { name: 'dan', decisions: 1, last: expect.any(Date) },
+      ],
+    };
+    expect(await reviewProgress()).toEqual(expected);
+    await candidatesRepository.foldPairStatusLedger();
+    await decisionsRepository.foldReviewerLedger();
+    expect(await reviewProgress()).toEqual(expected);
+    const { rows } = await getPool().query<{ n: number }>(`SELECT count(*)::int AS n FROM "ReviewerCount"`);
+    expect(rows[0].n).toBe(2);
   });
 });
