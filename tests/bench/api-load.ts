@@ -145,7 +145,7 @@ function report(label: string, measured: Measured, target?: number, peer?: Measu
   const ratio = peer ? `  p95 ${(measured.p95 / peer.p95).toFixed(1)}x the peer's` : '';
   const verdict = target === undefined ? '' : measured.p95 < target ? `  target p95 < ${target} ms: met` : `  target p95 < ${target} ms: MISSED`;
   console.log(
-    `${label.padEnd(34)} p50 ${measured.p50.toFixed(1).padStart(6)} ms  p95 ${measured.p95.toFixed(1).padStart(6)} ms  p99 ${measured.p99.toFixed(1).padStart(6)} ms  ` +
+    `${label.padEnd(40)} p50 ${measured.p50.toFixed(1).padStart(6)} ms  p95 ${measured.p95.toFixed(1).padStart(6)} ms  p99 ${measured.p99.toFixed(1).padStart(6)} ms  ` +
       `${Math.round(measured.perSecond).toString().padStart(5)} req/s  ${measured.requests} requests, ${measured.failures} failed${ratio}${verdict}`,
   );
 }
