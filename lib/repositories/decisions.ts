@@ -99,11 +99,10 @@ export const decisionsRepository = {
 
   /**
    * Decides a candidate row in one statement, one round trip: reads the row, appends the decision
-   * if the subject's latest decision (which the row names) is still the one the client saw, and
-   * moves every candidate row of the subject (and, for pairs, the status ledger) to it, counting
-   * it for its curator. Two
-   * curators replacing the same decision at once collide on the unique (subject, subjectKey,
-   * previousId) index: the second gets the first's decision back.
+   * if the subject's latest decision (which the row names) is still the one the client saw, moves
+   * every candidate row of the subject (and, for pairs, the status ledger) to it, and counts it for
+   * its curator. Two curators replacing the same decision at once collide on the unique (subject,
+   * subjectKey, previousId) index: the second gets the first's decision back.
    *
    * The statement reads no table that starts empty: each pooled connection keeps the plan it made
    * on its first few uses, and a plan made while there were no decisions would scan them all.
