@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { getPool, named } from '@/lib/db';
 import type { ListIdentityPairsQuery, ListOutliersQuery, ListPairsQuery } from '@/lib/schemas/candidates';
 import { keysetClause, page, Where } from '@/lib/repositories/keyset';
+import { foldWhenLong } from '@/lib/repositories/ledger';
 
 export interface ImageRef {
   imageId: number;
@@ -97,8 +98,6 @@ export function toPairItem(row: PairRow): PairItem {
   };
 }
 
-export const LEDGER_ENTRIES_BEFORE_FOLDING = 1000;
-
 /** Statuses and kinds are enum values the schemas checked: they go into the text (see `named`). */
 function word(value: string): string {
   if (!/^[a-z_]+$/.test(value)) throw new Error(`not an enum value: ${value}`);
@@ -163,7 +162,7 @@ export const candidatesRepository = {
     const { rows } = await getPool().query<{ status: string; n: number; entries: number }>(
       named(`SELECT status, sum(delta)::int AS n, count(*)::int AS entries FROM "PairStatusCount" GROUP BY status`),
     );
-    if (rows.reduce((sum, row) => sum + row.entries, 0) > LEDGER_ENTRIES_BEFORE_FOLDING) await this.foldPairStatusLedger();
+    await foldWhenLong(rows, () => this.foldPairStatusLedger());
     return Object.fromEntries(rows.filter((row) => row.n !== 0).map((row) => [row.status, row.n]));
   },
 

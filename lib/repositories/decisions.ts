@@ -1,5 +1,6 @@
 import { getPool, named } from '@/lib/db';
-import { CANDIDATE_BY_ID, LEDGER_ENTRIES_BEFORE_FOLDING } from '@/lib/repositories/candidates';
+import { CANDIDATE_BY_ID } from '@/lib/repositories/candidates';
+import { foldWhenLong } from '@/lib/repositories/ledger';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -182,7 +183,7 @@ export const decisionsRepository = {
       named(`SELECT u.name, sum(c.decisions)::int AS decisions, max(c.last) AS last, count(*)::int AS entries
                FROM "ReviewerCount" c JOIN "User" u ON u.id = c."userId" GROUP BY u.name ORDER BY decisions DESC, u.name`),
     );
-    if (rows.reduce((sum, row) => sum + row.entries, 0) > LEDGER_ENTRIES_BEFORE_FOLDING) await this.foldReviewerLedger();
+    await foldWhenLong(rows, () => this.foldReviewerLedger());
     return rows.map(({ entries: _entries, ...reviewer }) => reviewer);
   },
 
