@@ -21,7 +21,11 @@ interface RouteOptions<Q extends z.ZodType, B extends z.ZodType> {
 }
 
 export function errorResponse(error: unknown): NextResponse {
-  if (error instanceof AppError) return NextResponse.json({ error: error.message, ...error.body }, { status: error.status });
+  if (error instanceof AppError) {
+    const retryAfter = error.body.retryAfterSeconds;
+    const headers = typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : undefined;
+    return NextResponse.json({ error: error.message, ...error.body }, { status: error.status, headers });
+  }
   if (error instanceof ZodError) return NextResponse.json({ error: zodMessage(error) }, { status: 400 });
   console.error(error);
   return NextResponse.json({ error: 'internal error' }, { status: 500 });
