@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { hashPassword, verifyPassword } from '@/lib/auth/password';
 import { forgetUsers } from '@/lib/auth/remembered-users';
 import { signInThrottle } from '@/lib/auth/sign-in-throttle';
-import { API_TOKEN_DEFAULT_DAYS, createSessionValue, hashApiToken, newApiToken } from '@/lib/auth/tokens';
+import { API_TOKEN_DEFAULT_DAYS, hashApiToken, newApiToken } from '@/lib/auth/tokens';
 import { AppError, conflict, notFound } from '@/lib/errors';
 import { usersRepository, type UserRecord } from '@/lib/repositories/users';
 import { addUserSchema, updateUserSchema } from '@/lib/schemas/users';
@@ -64,10 +64,10 @@ export async function authenticatePassword(name: string, password: string): Prom
 }
 
 /**
- * Password sign-in with backoff (see lib/auth/sign-in-throttle.ts): null for a wrong name or
- * password, a session cookie's value for the right one, 429 while the account or address must wait.
+ * Password sign-in with backoff (see lib/auth/sign-in-throttle.ts): the user, null for a wrong
+ * name or password, or 429 while the account or address must wait.
  */
-export async function signIn(name: string, password: string, address: string): Promise<{ user: UserRecord; session: string } | null> {
+export async function signIn(name: string, password: string, address: string): Promise<UserRecord | null> {
   const attempt = signInThrottle.attempt(name, address);
   if ('retryAfterSeconds' in attempt) {
     const { retryAfterSeconds } = attempt;
@@ -76,7 +76,7 @@ export async function signIn(name: string, password: string, address: string): P
   const user = await authenticatePassword(name, password);
   if (!user) return null;
   attempt.succeeded();
-  return { user, session: createSessionValue(user.id, user.sessionGeneration) };
+  return user;
 }
 
 function userNamed(user: UserRecord | null, userName: string): UserRecord {

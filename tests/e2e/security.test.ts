@@ -186,6 +186,12 @@ describe('signing in', () => {
     expect((await refused!.json()).error).toMatch(/try again/);
     // the right password waits too: the wait protects the account, not the guess
     expect((await attempt('target-password')).status).toBe(429);
+    // a person at the form is told on the sign-in page how long to wait
+    const form = new URLSearchParams({ name: 'target', password: 'target-password', next: '/pairs' });
+    const sentBack = await signIn(form, { origin: inject('baseUrl'), 'x-forwarded-for': '203.0.113.7' });
+    expect(sentBack.status).toBe(303);
+    expect(sentBack.headers.get('location')).toMatch(/^\/signin\?error=wait&retry=\d+&next=%2Fpairs$/);
+    expect(await (await fetch(url(sentBack.headers.get('location')!))).text()).toMatch(/Too many sign-in attempts: try again in \d+ seconds?\./);
     // another account is not held up by this one
     expect((await signIn(JSON.stringify({ name: 'curator', password: 'curator-password' }), { 'content-type': 'application/json' })).status).toBe(200);
   });
@@ -215,6 +221,23 @@ describe('sessions and tokens', () => {
     expect((await pairs({ cookie })).status).toBe(200);
     await cli(['user', 'add', 'changing', '--role', 'curator', '--password', 'changed-password']);
     expect((await pairs({ cookie })).status).toBe(401);
+  });
+
+  it('keeps the session of an admin who changes their own password, and ends their others', async () => {
+    await cli(['user', 'add', 'rotating', '--role', 'admin', '--password', 'rotating-password']);
+    const here = await signInCookie('rotating', 'rotating-password');
+    const elsewhere = await signInCookie('rotating', 'rotating-password');
+    const me = (await (await fetch(url('/api/users'), { headers: { cookie: here } })).json()).items.find((user: { name: string }) => user.name === 'rotating');
+    const changed = await fetch(url(`/api/users/${me.id}`), {
+      method: 'PATCH',
+      headers: { cookie: here, origin: inject('baseUrl'), 'content-type': 'application/json' },
+      body: JSON.stringify({ password: 'rotated-password' }),
+    });
+    expect(changed.status).toBe(200);
+    const renewed = changed.headers.get('set-cookie')!.split(';')[0];
+    expect((await pairs({ cookie: renewed })).status).toBe(200);
+    expect((await pairs({ cookie: here })).status).toBe(401);
+    expect((await pairs({ cookie: elsewhere })).status).toBe(401);
   });
 
   it('revokes one token or all of a user’s tokens from the command line, at once', async () => {

@@ -1,9 +1,8 @@
 // POST /api/auth/signin – password sign-in; a form post redirects, a JSON post answers JSON
 import { NextResponse, type NextRequest } from 'next/server';
 import { clientAddress, isCrossSiteRequest, isSameOriginRequest, localPath } from '@/lib/auth/guard';
-import { SESSION_COOKIE, SESSION_MAX_AGE_SECONDS } from '@/lib/auth/tokens';
 import { AppError } from '@/lib/errors';
-import { errorResponse } from '@/lib/http';
+import { errorResponse, startSession } from '@/lib/http';
 import { signInSchema } from '@/lib/schemas/users';
 import { signIn } from '@/lib/services/users';
 
@@ -44,20 +43,11 @@ export async function POST(request: NextRequest) {
     const raw = await readBody(request, isForm);
     next = localPath(raw.next);
     const parsed = signInSchema.safeParse(raw);
-    const signedIn = parsed.success ? await signIn(parsed.data.name, parsed.data.password, clientAddress(request.headers)) : null;
-    if (!signedIn) {
+    const user = parsed.success ? await signIn(parsed.data.name, parsed.data.password, clientAddress(request.headers)) : null;
+    if (!user) {
       return isForm ? seeOther(`/signin?error=1&next=${encodeURIComponent(next)}`) : NextResponse.json({ error: 'wrong name or password' }, { status: 401 });
     }
-    const { user, session } = signedIn;
-    const response = isForm ? seeOther(next) : NextResponse.json({ user: { id: user.id, name: user.name, role: user.role } });
-    response.cookies.set(SESSION_COOKIE, session, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: request.nextUrl.protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https',
-      path: '/',
-      maxAge: SESSION_MAX_AGE_SECONDS,
-    });
-    return response;
+    return startSession(isForm ? seeOther(next) : NextResponse.json({ user: { id: user.id, name: user.name, role: user.role } }), request, user);
   } catch (error) {
     // a person at the form reads how long to wait on the sign-in page itself
     const wait = error instanceof AppError ? error.body.retryAfterSeconds : undefined;
