@@ -58,6 +58,3 @@ export function readSessionValue(value: string | undefined, now = Date.now()): {
   if (Number(expires) * 1000 < now) return null;
   return { userId: Number(userId), generation: Number(generation) };
 }
-
-/** How long a new API token lasts unless asked otherwise: long enough for a script, short enough to age out a forgotten one. */
-export const API_TOKEN_DEFAULT_DAYS = 90;

@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { hashPassword, verifyPassword } from '@/lib/auth/password';
 import { forgetUsers } from '@/lib/auth/remembered-users';
 import { signInThrottle } from '@/lib/auth/sign-in-throttle';
-import { API_TOKEN_DEFAULT_DAYS, hashApiToken, newApiToken } from '@/lib/auth/tokens';
+import { hashApiToken, newApiToken } from '@/lib/auth/tokens';
 import { AppError, conflict, notFound } from '@/lib/errors';
 import { usersRepository, type UserRecord } from '@/lib/repositories/users';
 import { addUserSchema, updateUserSchema } from '@/lib/schemas/users';
@@ -83,6 +83,9 @@ function userNamed(user: UserRecord | null, userName: string): UserRecord {
   if (!user) throw notFound(`no user named "${userName}" (add one with: facesift user add ${userName} --role curator)`);
   return user;
 }
+
+/** How long a new API token lasts unless asked otherwise: long enough for a script, short enough to age out a forgotten one. */
+export const API_TOKEN_DEFAULT_DAYS = 90;
 
 /** A new token for the user, lasting `expiresInDays` (null: until revoked). */
 export async function createApiToken(userName: string, { expiresInDays = API_TOKEN_DEFAULT_DAYS as number | null } = {}): Promise<string> {

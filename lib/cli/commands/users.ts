@@ -1,6 +1,5 @@
 import { prepareDatabase } from '@/lib/db/connection';
-import { API_TOKEN_DEFAULT_DAYS } from '@/lib/auth/tokens';
-import { addUser, createApiToken, revokeApiToken, revokeApiTokens } from '@/lib/services/users';
+import { addUser, API_TOKEN_DEFAULT_DAYS, createApiToken, revokeApiToken, revokeApiTokens } from '@/lib/services/users';
 import { choiceOption, log, UsageError, type CommandValues } from '@/lib/cli/command';
 import { ZodError } from 'zod';
 import { zodMessage } from '@/lib/errors';
