@@ -298,12 +298,13 @@ export const jobsRepository = {
     );
     return rows;
   },
-  /** Top-level jobs that are queued or running, or were created since `since`. */
-  async activeOrSince(since: Date): Promise<JobSummaryRow[]> {
+  /** Top-level jobs that are queued or running, were created since `since`, or are among `ids`. */
+  async activeOrSince(since: Date, ids: string[]): Promise<JobSummaryRow[]> {
     const { rows } = await getPool().query<JobSummaryRow>(
       `SELECT ${SUMMARY} FROM "Job" j LEFT JOIN "User" u ON u.id = j."createdById"
-        WHERE j."parentId" IS NULL AND (j.status IN ('queued', 'running') OR j."createdAt" >= $1) ORDER BY j."createdAt", j.id`,
-      [since],
+        WHERE j."parentId" IS NULL AND (j.status IN ('queued', 'running') OR j."createdAt" >= $1 OR j.id = ANY($2::text[]))
+        ORDER BY j."createdAt", j.id`,
+      [since, ids],
     );
     return rows;
   },

@@ -70,3 +70,13 @@ export async function jobDetail(id: string, kind?: string): Promise<JobDetail> {
   const [view] = await describeJobs([(await jobsRepository.summary(id))!]);
   return { ...view, errors: job.errors as unknown as JobError[] };
 }
+
+/** A job and every job it led to (a scan and its search), oldest first; empty when there is no such job. */
+export async function jobFamily(id: string): Promise<JobView[]> {
+  return describeJobs(await jobsRepository.family(id));
+}
+
+/** What `jobs wait` watches: the active jobs, the ones made since it started, and those it saw before. */
+export async function jobsToWaitFor(since: Date, seen: string[]): Promise<JobView[]> {
+  return describeJobs(await jobsRepository.activeOrSince(since, seen));
+}
