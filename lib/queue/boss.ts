@@ -4,12 +4,13 @@ import { jobNames, jobPayloadSchema, type JobName, type JobPayload } from '@/lib
 
 /**
  * pg-boss on the same Postgres as the data, as the doorbell only: it wakes a worker for a Job row.
- * The row decides everything else (whether it still runs, its attempts, its retries), so pg-boss
- * never retries on its own: a job whose worker died is found by missed heartbeats and requeued by
- * the job runner, and a delivery of a job that is no longer queued is dropped at the claim.
+ * The row decides everything else (whether it still runs, its attempts, its retries): a job whose
+ * worker died is found by missed heartbeats and requeued by the job runner, and a delivery of a job
+ * that is no longer queued is dropped at the claim. pg-boss retries only a delivery whose handler
+ * threw, which happens when the job's own bookkeeping could not reach the database; the next
+ * delivery then finds the row as it is.
  */
-/** pg-boss's own expiry only tidies its tables: a job that runs longer is not redelivered (retryLimit 0). */
-const EXPIRE_IN_SECONDS = 23 * 3600;
+const DELIVERY = { retryLimit: 10, retryDelay: 5, retryBackoff: true, expireInSeconds: 23 * 3600 };
 
 const globalForQueue = globalThis as unknown as { boss?: Promise<PgBoss> };
 
@@ -25,8 +26,8 @@ export function getBoss(role: 'sender' | 'worker' = 'sender'): Promise<PgBoss> {
     boss.on('error', (error) => console.error(`queue: ${error.message}`));
     await boss.start();
     for (const name of jobNames) {
-      const options = { name, retryLimit: 0, expireInSeconds: EXPIRE_IN_SECONDS };
-      // a database made by an earlier version has queues that retried on their own
+      const options = { name, ...DELIVERY };
+      // a database made by an earlier version has queues with other settings
       await boss.createQueue(name, options);
       await boss.updateQueue(name, options);
     }

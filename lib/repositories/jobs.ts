@@ -118,10 +118,10 @@ export const jobsRepository = {
     return rows[0] ?? null;
   },
   /** One statement per process and beat, however many jobs it runs; answers the ids it still holds. */
-  async beat(runner: string): Promise<Set<string>> {
+  async beat(runner: string, ids: string[]): Promise<Set<string>> {
     const { rows } = await getPool().query<{ id: string }>(
-      `UPDATE "Job" SET "heartbeatAt" = now() WHERE runner = $1 AND status = 'running' RETURNING id`,
-      [runner],
+      `UPDATE "Job" SET "heartbeatAt" = now() WHERE id = ANY($2::text[]) AND runner = $1 AND status = 'running' RETURNING id`,
+      [runner, ids],
     );
     return new Set(rows.map((row) => row.id));
   },

@@ -90,8 +90,10 @@ function isAlive(pid: number): boolean {
 }
 
 /**
- * One heartbeat per process, however many jobs it runs: one UPDATE of every row it holds. A row
- * that the beat no longer finds (cancelled, or taken over after this process stalled) is stopped.
+ * One heartbeat per process, however many jobs it runs: one UPDATE of the rows it is running. A row
+ * that the beat no longer finds (cancelled, or taken over after this process stalled) is stopped;
+ * a row whose attempt ended without its end being written (the database was away) is no longer
+ * beaten for, so it is reaped and runs again.
  */
 const heartbeat = {
   held: new Map<string, { stopped: boolean; count: number }>(),
@@ -100,6 +102,8 @@ const heartbeat = {
   onBeat: [] as (() => Promise<void>)[],
   hold(id: string) {
     const entry = this.held.get(id) ?? { stopped: false, count: 0 };
+    // a hold is taken right after a claim: whatever an earlier attempt of the row saw is past
+    entry.stopped = false;
     entry.count++;
     this.held.set(id, entry);
     this.start();
@@ -123,7 +127,7 @@ const heartbeat = {
   },
   async beat() {
     try {
-      const alive = await jobsRepository.beat(thisRunner());
+      const alive = await jobsRepository.beat(thisRunner(), [...this.held.keys()]);
       for (const [id, entry] of this.held) if (!alive.has(id)) entry.stopped = true;
       for (const task of this.onBeat) await task();
     } catch (error) {
@@ -139,6 +143,8 @@ interface RunEnv {
   /** Hands a queued row to whoever runs it next, inside the transaction that queued it. */
   dispatch(job: { id: string; kind: string }, client: pg.PoolClient, startAfterSeconds?: number): Promise<void>;
   onProgress(job: JobRow, snapshot: ProgressSnapshot): void;
+  /** A job of this process now waits for its children. */
+  onWaiting?(jobId: string): void;
 }
 
 const queueDispatch: RunEnv['dispatch'] = async (job, client, startAfterSeconds) => {
@@ -194,6 +200,7 @@ export function jobRunner(kinds: JobKinds) {
     const finishNext = await withTransaction(async (client) => {
       if (outcome.children?.length) {
         if (!(await jobsRepository.startWaiting(attempt, env.inline, outcome.result, client))) throw new JobStoppedError(job.id);
+        env.onWaiting?.(job.id);
         await insertAndDispatch(
           outcome.children.map((spec) => newJob(spec, env, { createdById: job.createdById, parentId: job.id })),
           env,
@@ -321,11 +328,14 @@ export function jobRunner(kinds: JobKinds) {
     async runInline(kind: JobName, params: Json, options: { log: Log; onProgress?: (snapshot: ProgressSnapshot) => void; createdById?: number | null }): Promise<JobRow> {
       await reapInterrupted(options.log);
       const pending: string[] = [];
+      // a row waiting for its children is held by this process too: if it dies, the wait ends
+      const releases: (() => void)[] = [];
       const snapshots = new Map<string, ProgressSnapshot & { top: string }>();
       const env: RunEnv = {
         inline: true,
         log: options.log,
         dispatch: async (job) => void pending.push(job.id),
+        onWaiting: (jobId) => releases.push(heartbeat.hold(jobId)),
         onProgress: (job, snapshot) => {
           if (job.phase === 'finish') return;
           const top = job.parentId ?? job.id;
@@ -341,14 +351,10 @@ export function jobRunner(kinds: JobKinds) {
       const [id] = await withTransaction((client) =>
         insertAndDispatch([newJob({ kind, params }, env, { createdById: options.createdById ?? null })], env, client),
       ).catch(translateUniqueViolation(kind));
-      // the row waiting for its children is held by this process too: if it dies, the wait ends
-      heartbeat.keepAlive++;
-      heartbeat.start();
       try {
         while (pending.length) await execute(pending.shift()!, env);
       } finally {
-        heartbeat.keepAlive--;
-        heartbeat.stopWhenIdle();
+        releases.forEach((release) => release());
       }
       return (await jobsRepository.row(id))!;
     },
