@@ -1,4 +1,4 @@
-import { nativeSimilarity, type RawPairs } from './native';
+import { nativeSimilarity, type PairRange, type RawPairs } from './native';
 import { describeSet, type EmbeddingSet, type PairList } from './types';
 
 export const DEFAULT_MAX_PAIRS = 5_000_000;
@@ -104,6 +104,34 @@ export async function findNearDuplicates(
   return found.nearDuplicates;
 }
 
+export interface TilePairs {
+  cross: PairList;
+  /** Pairs at or above the duplicate threshold, inside and across folders (identical hashes are the finish step's). */
+  nearDuplicates: PairList;
+  /** Exact number of qualifying pairs of the range, stored or not (see RawPairs). */
+  qualifying: number;
+  crossHistogram: Float64Array;
+}
+
+/**
+ * One tile of a search: the pairs i < j with i in [rowStart, rowEnd) and j in [colStart, colEnd)
+ * (indices into `set`), split as findCandidatePairs splits them. Tiles of the upper triangle
+ * together yield exactly what one call over the whole set yields. Over maxPairs, nothing is stored
+ * and only the counts come back: the whole search is over the cap then, which the caller decides.
+ */
+export async function findTilePairs(
+  set: EmbeddingSet,
+  options: { threshold: number; dupThreshold?: number; maxPairs: number },
+  range: PairRange,
+): Promise<TilePairs> {
+  const same = options.dupThreshold ?? Number.POSITIVE_INFINITY;
+  const raw = await nativeSimilarity().pairsAbove(set.vectors, set.dim, set.labels, Math.min(options.threshold, same), same, options.maxPairs, range);
+  const stored = raw.qualifying <= options.maxPairs;
+  const cross = selectPairs(raw, (p) => stored && set.labels[raw.i[p]] !== set.labels[raw.j[p]] && raw.sim[p] >= options.threshold);
+  const nearDuplicates = selectPairs(raw, (p) => stored && raw.sim[p] >= same);
+  return { cross, nearDuplicates, qualifying: raw.qualifying, crossHistogram: raw.crossHistogram };
+}
+
 function selectPairs(raw: PairList, keep: (p: number) => boolean): PairList {
   let count = 0;
   for (let p = 0; p < raw.i.length; p++) if (keep(p)) count++;
@@ -180,7 +208,8 @@ function mergeHashPairs(
   return out;
 }
 
-function tooManyPairs(raw: RawPairs, threshold: number, maxPairs: number): TooManyPairsError {
+/** The cap's error with the threshold that would fit, from the counts of the whole search (of one call, or summed over tiles). */
+export function tooManyPairs(raw: Pick<RawPairs, 'qualifying' | 'crossHistogram'>, threshold: number, maxPairs: number): TooManyPairsError {
   const bins = raw.crossHistogram;
   let cross = 0;
   for (let b = 0; b < bins.length; b++) cross += bins[b];
