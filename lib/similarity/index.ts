@@ -12,4 +12,4 @@ export {
 } from './pairs';
 export { DEFAULT_OUTLIER_THRESHOLD, findOutliers, type OutlierOptions, type OutlierReport } from './outliers';
 export { rankIdentityPairs, type IdentityPair } from './identity-pairs';
-export { nativeSimilarity } from './native';
+export { nativeSimilarity, type PairRange } from './native';
