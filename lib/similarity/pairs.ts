@@ -43,6 +43,8 @@ export interface CandidateSearchOptions {
   /** Content hash per row (null/undefined = unknown); equal hashes are near-duplicates whatever the cosine. */
   hashes?: readonly (string | null | undefined)[];
   maxPairs?: number;
+  /** One tile of the search: only pairs (i, j) inside these row and column ranges (default: all). */
+  range?: PairRange;
 }
 
 export interface CandidateSearch {
@@ -70,12 +72,13 @@ export async function findCandidatePairs(set: EmbeddingSet, options: CandidateSe
     Math.min(threshold, same),
     same,
     maxPairs,
+    options.range,
   );
   if (raw.qualifying > maxPairs) throw tooManyPairs(raw, threshold, maxPairs);
 
   const cross = selectPairs(raw, (p) => set.labels[raw.i[p]] !== set.labels[raw.j[p]] && raw.sim[p] >= threshold);
   const byEmbedding = selectPairs(raw, (p) => raw.sim[p] >= same);
-  const nearDuplicates = mergeHashPairs(set, byEmbedding, options.hashes, maxPairs, threshold);
+  const nearDuplicates = mergeHashPairs(set, byEmbedding, options.hashes, maxPairs, threshold, options.range);
   return { cross, nearDuplicates };
 }
 
@@ -151,8 +154,11 @@ function mergeHashPairs(
   hashes: readonly (string | null | undefined)[] | undefined,
   maxPairs: number,
   threshold: number,
+  range: PairRange = {},
 ): NearDuplicateList {
   const rows = set.labels.length;
+  const { rowStart = 0, rowEnd = rows, colStart = 0, colEnd = rows } = range;
+  const inRange = (i: number, j: number) => i >= rowStart && i < rowEnd && j >= colStart && j < colEnd;
   const sameHash = new Uint8Array(byEmbedding.i.length);
   if (!hashes) return { ...byEmbedding, sameHash };
   if (hashes.length !== rows) throw new RangeError(`hashes has ${hashes.length} entries for ${rows} rows`);
@@ -172,6 +178,7 @@ function mergeHashPairs(
   for (const group of groups.values()) {
     for (let a = 0; a < group.length; a++) {
       for (let b = a + 1; b < group.length; b++) {
+        if (!inRange(group[a], group[b])) continue;
         const p = position.get(group[a] * rows + group[b]);
         if (p !== undefined) {
           sameHash[p] = 1;
