@@ -91,6 +91,12 @@ export const searchRunsRepository = {
     return rows[0] ?? null;
   },
 
+  /** The run a search job made (its latest, when a retried plan made several). */
+  async byJob(jobId: string): Promise<SearchRunRow | null> {
+    const { rows } = await getPool().query<SearchRunRow>(`SELECT ${RUN_COLUMNS} FROM "SearchRun" WHERE "jobId" = $1 ORDER BY id DESC LIMIT 1`, [jobId]);
+    return rows[0] ?? null;
+  },
+
   /** The run readers see now (null before any search). */
   async current(): Promise<SearchRunRow | null> {
     const { rows } = await getPool().query<SearchRunRow>(`SELECT ${RUN_COLUMNS} FROM "SearchRun" WHERE status = 'current'`);
@@ -132,28 +138,12 @@ export const searchRunsRepository = {
     return rows[0] ?? null;
   },
 
-  /** After a failed attempt: pending again, or failed for good once it has had `maxAttempts`. */
-  async tileFailed(runId: number, tile: number, error: string, maxAttempts: number): Promise<'pending' | 'failed'> {
-    const { rows } = await getPool().query<{ state: 'pending' | 'failed' }>(
-      `UPDATE "SearchTile" SET state = CASE WHEN attempts >= $4 THEN 'failed' ELSE 'pending' END, error = $3
-        WHERE "runId" = $1 AND tile = $2 AND state = 'running' RETURNING state`,
-      [runId, tile, error, maxAttempts],
-    );
-    return rows[0]?.state ?? 'pending';
-  },
-
   async tiles(runId: number): Promise<TileRow[]> {
     const { rows } = await getPool().query<TileRow>(
       `SELECT tile, "rowBlock", "colBlock", state, attempts, runner, qualifying::text, histogram, seconds FROM "SearchTile" WHERE "runId" = $1 ORDER BY tile`,
       [runId],
     );
     return rows;
-  },
-
-  /** Puts back a running tile whose runner is gone; false when it finished or moved on meanwhile. */
-  async releaseTile(runId: number, tile: number, runner: string): Promise<boolean> {
-    const { rowCount } = await getPool().query(`UPDATE "SearchTile" SET state = 'pending' WHERE "runId" = $1 AND tile = $2 AND state = 'running' AND runner = $3`, [runId, tile, runner]);
-    return rowCount === 1;
   },
 
   /** Ends a run that cannot complete, and drops what it wrote; false when it had ended already. */

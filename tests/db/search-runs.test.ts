@@ -110,9 +110,12 @@ describe('a search run shared by worker processes', () => {
     await expect.poll(() => planner.stderr, { timeout: 60_000, interval: 50 }).toMatch(/paused while writing a tile/);
     planner.child.kill('SIGKILL');
     await getPool().query(`UPDATE "Embedding" SET vector = '\\x0102' WHERE "imageId" = (SELECT id FROM "Image" WHERE path = 'raj_2/raj5.png')`);
-    await startWorker();
+    await startWorker({ FACESIFT_JOB_RETRY_DELAY_S: '1' });
     await waitForJob(job.id, 'failed');
-    expect((await jobState(job.id)).error).toMatch(/^tile \d+ \(rows \d+-\d+ x \d+-\d+\) failed 3 times: the embedding of raj_2\/raj5.png has 2 bytes/);
+    expect((await jobState(job.id)).error).toMatch(/^1 of \d+ search-tile jobs failed; \S+: tile \d+ \(rows \d+-\d+ x \d+-\d+\): the embedding of raj_2\/raj5.png has 2 bytes/);
+    const { rows: tiles } = await getPool().query(`SELECT attempts, error FROM "Job" WHERE "parentId" = $1 AND status = 'failed'`, [job.id]);
+    expect(tiles).toHaveLength(1);
+    expect(tiles[0].attempts).toBe(3);
     const { rows: runs } = await getPool().query(`SELECT id, status FROM "SearchRun" ORDER BY id`);
     expect(runs.find((run) => run.status === 'current').id).toBe(current[0].id);
     expect(runs[runs.length - 1].status).toBe('failed');
