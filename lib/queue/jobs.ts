@@ -5,7 +5,7 @@ import { z } from 'zod';
  * declared job kind (lib/services/job-kinds), so a job can never sit unclaimed. A payload only
  * points at a Job row; the row holds parameters, progress, attempts and the parent it belongs to.
  */
-export const jobNames = ['scan', 'embed-batch', 'search', 'import-npz'] as const;
+export const jobNames = ['scan', 'embed-batch', 'search', 'search-tile', 'import-npz'] as const;
 
 export type JobName = (typeof jobNames)[number];
 export const jobPayloadSchema = z.object({ jobId: z.string().uuid() });

@@ -29,9 +29,9 @@ export const commands: CommandSpec[] = [
   },
   {
     name: 'search',
-    usage: 'search [--threshold T] [--duplicate-threshold D] [--max-pairs N] [--enqueue]',
+    usage: 'search [--threshold T] [--duplicate-threshold D] [--max-pairs N] [--tile-rows R] [--enqueue]',
     summary: 'find every cross-person pair with cosine >= T (exact), near-duplicates, outliers and merge suggestions (--enqueue: leave it to workers, print the job id)',
-    options: { threshold: { type: 'string' }, 'duplicate-threshold': { type: 'string' }, 'max-pairs': { type: 'string' }, enqueue: { type: 'boolean' } },
+    options: { threshold: { type: 'string' }, 'duplicate-threshold': { type: 'string' }, 'max-pairs': { type: 'string' }, 'tile-rows': { type: 'string' }, enqueue: { type: 'boolean' } },
     load: async () => (await import('@/lib/cli/commands/search')).searchCommand,
   },
   {

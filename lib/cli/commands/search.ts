@@ -11,6 +11,7 @@ export async function searchCommand(values: CommandValues): Promise<number | voi
       threshold: floatOption(values.threshold, 'threshold', -1, 1),
       duplicateThreshold: floatOption(values['duplicate-threshold'], 'duplicate-threshold', -1, 1),
       maxPairs: intOption(values['max-pairs'], 'max-pairs'),
+      tileRows: intOption(values['tile-rows'], 'tile-rows'),
     };
     await prepareDatabase();
     if (values.enqueue) {
@@ -20,7 +21,8 @@ export async function searchCommand(values: CommandValues): Promise<number | voi
     const summary = (await runJobInline('search', params, log)).result as unknown as SearchSummary;
     log(
       `${summary.crossIdentityPairs} cross-identity pairs (>= ${summary.threshold}), ${summary.nearDuplicates} near-duplicates, ` +
-        `${summary.identityPairs} merge suggestions, ${summary.flaggedOutliers} outliers among ${summary.images} images of ${summary.identities} people`,
+        `${summary.identityPairs} merge suggestions, ${summary.flaggedOutliers} outliers among ${summary.images} images of ${summary.identities} people ` +
+        `(search run ${summary.runId}, ${summary.tiles} tiles)`,
     );
 }
 
