@@ -2,12 +2,14 @@ import Link from 'next/link';
 import { identitiesRepository } from '@/lib/repositories/identities';
 import { Panel } from '@/components/ui/panel';
 import { Button } from '@/components/ui/button';
+import { requirePageUser } from '@/lib/auth/page-user';
 
 export const metadata = { title: 'People · facesift' };
 
 const SHOWN = 200;
 
 export default async function PeoplePage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
+  await requirePageUser();
   const q = ((await searchParams).q ?? '').trim();
   const people = await identitiesRepository.search(q, SHOWN + 1);
   return (

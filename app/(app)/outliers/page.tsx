@@ -6,6 +6,7 @@ import { listOutliersSchema, type ListOutliersQuery } from '@/lib/schemas/candid
 import { outlierCards, type OutlierCard as Card } from '@/lib/services/identities';
 import { OutlierCard } from '@/components/outliers/outlier-card';
 import { ButtonLink } from '@/components/ui/button';
+import { requirePageUser } from '@/lib/auth/page-user';
 
 export const metadata = { title: 'Outliers · facesift' };
 
@@ -22,6 +23,7 @@ function href(status: string, identity?: string, cursor?: string) {
 }
 
 export default async function OutliersPage({ searchParams }: { searchParams: Promise<{ status?: string; identity?: string; cursor?: string }> }) {
+  await requirePageUser();
   const params = await searchParams;
   const query = listOutliersSchema.safeParse({ status: params.status || 'open', identity: params.identity || undefined, cursor: params.cursor || undefined, limit: PAGE_SIZE });
   const status = query.success ? query.data.status : 'open';
