@@ -1,11 +1,4 @@
-import { handleEmbedBatchJob, handleImportJob, handleScanJob, handleSearchJob } from '@/lib/services/jobs';
+import { jobKinds } from '@/lib/services/job-kinds';
 import type { JobHandlers } from '@/workers/worker';
 
-const log = (line: string) => process.stderr.write(`${line}\n`);
-
-export const jobHandlers: JobHandlers = {
-  scan: ({ jobId }) => handleScanJob(jobId, log),
-  'embed-batch': ({ jobId, imageIds }) => handleEmbedBatchJob(jobId, imageIds, log),
-  search: ({ jobId }) => handleSearchJob(jobId, log),
-  'import-npz': ({ jobId }) => handleImportJob(jobId, log),
-};
+export const jobHandlers: JobHandlers = jobKinds;

@@ -1,4 +1,4 @@
-import type { JobStatus, JobView } from '@/lib/services/job-views';
+import type { JobStatus, JobView } from '@/lib/schemas/job-views';
 
 export const isActive = (status: JobStatus) => status === 'queued' || status === 'running';
 
@@ -9,6 +9,10 @@ const units: Record<string, { unit: string; timed: boolean }> = {
   search: { unit: 'steps', timed: false },
 };
 export const unitOf = (kind: string) => units[kind] ?? { unit: 'items', timed: true };
+
+/** What a job's children are called on its card: a scan's embed batches, a search's tiles. */
+const childNames: Record<string, string> = { 'embed-batch': 'embed batches', 'search-tile': 'tiles' };
+export const childName = (kind: string | null) => (kind && childNames[kind]) ?? 'parts';
 
 export function jobTitle(job: JobView): string {
   if (job.kind === 'scan') return `Scan · ${job.params.force ? 'full' : 'incremental'} · ${job.params.search ? 'embed + search' : 'embed only'}`;

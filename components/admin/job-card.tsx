@@ -1,10 +1,9 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import type { JobError } from '@/lib/repositories/jobs';
-import type { JobDetail, JobView } from '@/lib/services/job-views';
+import type { JobDetail, JobErrorView, JobView } from '@/lib/schemas/job-views';
 import { api } from '@/components/api';
-import { formatCount, formatDuration, formatRate, formatTime, isActive, jobTitle, percentOf, unitOf } from '@/components/admin/format';
+import { childName, formatCount, formatDuration, formatRate, formatTime, isActive, jobTitle, percentOf, unitOf } from '@/components/admin/format';
 import { ProgressBar } from '@/components/admin/progress-bar';
 import { Badge, type Tone } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
@@ -21,7 +20,7 @@ function phase(job: JobView): string | null {
 /** The stored failures, fetched when opened and again whenever more arrive. */
 function Failures({ job }: { job: JobView }) {
   const [open, setOpen] = useState(false);
-  const [errors, setErrors] = useState<JobError[] | null>(null);
+  const [errors, setErrors] = useState<JobErrorView[] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   useEffect(() => {
     if (!open) return;
@@ -47,6 +46,63 @@ function Failures({ job }: { job: JobView }) {
           ))}
         </ul>
       )}
+    </details>
+  );
+}
+
+/** Who ran the job's parts and how fast: one row per worker process (host:pid). */
+function Workers({ job, unit }: { job: JobView; unit: string }) {
+  const { children } = job;
+  if (!children && job.workers.length === 0) return null;
+  return (
+    <div className="space-y-1 text-sm text-stone-600 tabular-nums dark:text-stone-400">
+      {children && (
+        <p data-testid="job-children">
+          {formatCount(children.done)} / {formatCount(children.total)} {childName(children.kind)} done
+          {children.running > 0 && ` · ${formatCount(children.running)} running`}
+          {children.failed > 0 && ` · ${formatCount(children.failed)} failed`}
+        </p>
+      )}
+      {job.workers.length > 0 && (
+        <ul className="space-y-0.5" data-testid="job-workers" aria-label="Workers">
+          {job.workers.map((worker) => (
+            <li key={worker.runner} className="flex flex-wrap gap-x-3">
+              <span className="font-mono text-stone-800 dark:text-stone-200">{worker.runner}</span>
+              <span>
+                {formatCount(worker.items)} {unit}
+              </span>
+              {worker.rate !== null && <span>{formatRate(worker.rate, unit)}</span>}
+              {worker.heartbeatAt && (
+                <span>
+                  last heartbeat{' '}
+                  <time dateTime={worker.heartbeatAt} suppressHydrationWarning>
+                    {formatTime(worker.heartbeatAt)}
+                  </time>
+                </span>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** Attempts that failed or were interrupted before the job went on (or gave up), with why. */
+function Attempts({ job }: { job: JobView }) {
+  if (job.failedAttempts.length === 0) return null;
+  return (
+    <details className="text-sm">
+      <summary className="cursor-pointer text-amber-800 select-none dark:text-amber-300">
+        {job.failedAttempts.length === 1 ? '1 attempt' : `${job.failedAttempts.length} attempts`} failed or interrupted
+      </summary>
+      <ul className="mt-1 space-y-1 font-mono text-xs" data-testid="job-attempts">
+        {job.failedAttempts.map((attempt, index) => (
+          <li key={index}>
+            attempt {attempt.attempt} on {attempt.runner ?? 'an unknown worker'}: {attempt.reason}
+          </li>
+        ))}
+      </ul>
     </details>
   );
 }
@@ -109,6 +165,8 @@ export function JobCard({ job, onAction }: { job: JobView; onAction: (action: 'c
             {job.error}
           </p>
         )}
+        <Workers job={job} unit={unit} />
+        <Attempts job={job} />
         {job.errorCount > 0 && <Failures job={job} />}
       </Panel>
     </li>

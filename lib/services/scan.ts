@@ -152,6 +152,11 @@ async function pauseForTests(processed: number) {
   await new Promise(() => {});
 }
 
+/** Tests set FACESIFT_TEST_FAIL_IMAGE to a relative path: embedding a batch with it then throws, every attempt (a poison job). */
+function failForTests(relPath: string) {
+  if (process.env.FACESIFT_TEST_FAIL_IMAGE === relPath) throw new Error(`cannot embed ${relPath} (FACESIFT_TEST_FAIL_IMAGE)`);
+}
+
 function describeFailure(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EACCES' || code === 'EPERM') return 'cannot be read: permission denied';
@@ -175,6 +180,7 @@ export async function embedImages(ids: number[], config: EmbedConfig, progress: 
 
     async function* inputs(): AsyncGenerator<EmbedInput> {
       for (const image of images) {
+        failForTests(image.path);
         let bytes: Buffer;
         try {
           bytes = await fs.readFile(await resolveDatasetFile(config.root, image.path));

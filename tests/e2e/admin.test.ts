@@ -134,6 +134,8 @@ describe('rescans in the browser', () => {
     const card = page.locator(`[data-job-id="${jobId}"]`);
     expect(await card.getByTestId('job-facts').textContent()).toMatch(/\d+ \/ \d+ images/);
     expect(await card.textContent()).toContain('started by admin');
+    expect(await card.getByTestId('job-children').textContent()).toMatch(/^(\d+) \/ \1 embed batches done$/);
+    expect(await card.getByTestId('job-workers').textContent()).toMatch(/\S+:\d+[\d,]+ images[\d.]+ images\/s/);
     await page.waitForTimeout(1_000); // the bar's width transition
     await screenshot(page, 'admin-jobs-light');
 

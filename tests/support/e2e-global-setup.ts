@@ -12,6 +12,7 @@ declare module 'vitest' {
     baseUrl: string;
     e2eDatabaseUrl: string;
     e2eHome: string;
+    servePid: number;
   }
 }
 
@@ -78,6 +79,7 @@ export default async function setup(project: TestProject) {
   project.provide('baseUrl', baseUrl);
   project.provide('e2eDatabaseUrl', database.url);
   project.provide('e2eHome', home);
+  project.provide('servePid', server.pid!);
   return async () => {
     server.kill('SIGTERM');
     await new Promise((resolve) => (server.exitCode === null ? server.once('exit', resolve) : resolve(null)));

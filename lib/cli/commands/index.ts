@@ -7,8 +7,8 @@ import type { CommandSpec } from '@/lib/cli/command';
 export const commands: CommandSpec[] = [
   {
     name: 'scan',
-    usage: 'scan --root DIR [--aligned | --detect] [--model default|PATH] [--preset default|insightface-arcface|face01-japanese-v1] [--force]',
-    summary: 'record every person folder and image under DIR and embed the images that have no embedding yet',
+    usage: 'scan --root DIR [--aligned | --detect] [--model default|PATH] [--preset default|insightface-arcface|face01-japanese-v1] [--force] [--enqueue]',
+    summary: 'record every person folder and image under DIR and embed the images that have no embedding yet (--enqueue: leave it to workers, print the job id)',
     options: {
       root: { type: 'string' },
       aligned: { type: 'boolean' },
@@ -16,6 +16,7 @@ export const commands: CommandSpec[] = [
       model: { type: 'string' },
       preset: { type: 'string' },
       force: { type: 'boolean' },
+      enqueue: { type: 'boolean' },
     },
     load: async () => (await import('@/lib/cli/commands/scan')).scanCommand,
   },
@@ -28,9 +29,9 @@ export const commands: CommandSpec[] = [
   },
   {
     name: 'search',
-    usage: 'search [--threshold T] [--duplicate-threshold D] [--max-pairs N]',
-    summary: 'find every cross-person pair with cosine >= T (exact), near-duplicates, outliers and merge suggestions',
-    options: { threshold: { type: 'string' }, 'duplicate-threshold': { type: 'string' }, 'max-pairs': { type: 'string' } },
+    usage: 'search [--threshold T] [--duplicate-threshold D] [--max-pairs N] [--tile-rows R] [--enqueue]',
+    summary: 'find every cross-person pair with cosine >= T (exact), near-duplicates, outliers and merge suggestions (--enqueue: leave it to workers, print the job id)',
+    options: { threshold: { type: 'string' }, 'duplicate-threshold': { type: 'string' }, 'max-pairs': { type: 'string' }, 'tile-rows': { type: 'string' }, enqueue: { type: 'boolean' } },
     load: async () => (await import('@/lib/cli/commands/search')).searchCommand,
   },
   {
@@ -59,6 +60,20 @@ export const commands: CommandSpec[] = [
     usage: 'worker',
     summary: 'claim and run queued jobs (scans, searches); SIGTERM finishes the running job first',
     load: async () => (await import('@/lib/cli/commands/worker')).workerCommand,
+  },
+  {
+    name: 'jobs wait',
+    usage: 'jobs wait [ID]',
+    summary: 'block until the queue has drained (or job ID and its follow-ups are done), progress on stderr; exit 1 naming a job that failed',
+    positionals: { min: 0, max: 1 },
+    load: async () => (await import('@/lib/cli/commands/jobs')).jobsWaitCommand,
+  },
+  {
+    name: 'jobs list',
+    usage: 'jobs list [--limit N] [--json]',
+    summary: 'the newest jobs, their attempts and the workers that ran them (host:pid, last heartbeat, throughput)',
+    options: { limit: { type: 'string' }, json: { type: 'boolean' } },
+    load: async () => (await import('@/lib/cli/commands/jobs')).jobsListCommand,
   },
   {
     name: 'demo',

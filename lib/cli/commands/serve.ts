@@ -58,25 +58,60 @@ async function waitForHealth(url: string, server: ChildProcess): Promise<boolean
 }
 
 /**
+ * Keeps one worker process running: one that exits on its own (a crash, a kill) is replaced, after
+ * a pause that grows while replacements keep dying young, so a worker that cannot start does not spin.
+ */
+function superviseWorker(env: NodeJS.ProcessEnv) {
+  let child: ChildProcess | null = null;
+  let stopping = false;
+  let delayMs = 1000;
+  let timer: NodeJS.Timeout | undefined;
+  const start = () => {
+    const startedAt = Date.now();
+    const current = run(path.join(projectRoot, 'bin', 'facesift'), ['worker'], env);
+    child = current;
+    current.once('exit', (code, signal) => {
+      if (stopping) return;
+      delayMs = Date.now() - startedAt > 60_000 ? 1000 : Math.min(delayMs * 2, 30_000);
+      log(`worker ${current.pid} exited (${signal ?? `code ${code}`}); starting another in ${delayMs / 1000} s`);
+      timer = setTimeout(start, delayMs);
+    });
+  };
+  start();
+  return {
+    async stop(signal: NodeJS.Signals) {
+      stopping = true;
+      clearTimeout(timer);
+      if (child && child.exitCode === null && child.signalCode === null) {
+        child.kill(signal);
+        await new Promise((resolve) => child!.once('exit', resolve));
+      }
+    },
+  };
+}
+
+/**
  * The web server and a worker as separate processes: embedding and searching are heavy and
- * synchronous, and must never stall a request.
+ * synchronous, and must never stall a request. The web server's end ends both; the worker's end
+ * starts another worker.
  */
 export async function serve(options: { port: number; host: string; worker: boolean; onReady?: (url: string) => void }) {
   const env = { ...process.env, DATABASE_URL: await prepareDatabase(), FACESIFT_HOME: facesiftHome(), FACESIFT_PROJECT_ROOT: projectRoot };
   await getBoss();
   await ensureBuild(env);
-  const children: ChildProcess[] = [];
   const server = run(process.execPath, [nextBin(), 'start', '--port', String(options.port), '--hostname', options.host], { ...env, NODE_ENV: 'production' });
-  children.push(server);
-  if (options.worker) children.push(run(path.join(projectRoot, 'bin', 'facesift'), ['worker'], env));
-  const stop = (signal: NodeJS.Signals) => children.forEach((child) => child.exitCode === null && child.kill(signal));
-  process.once('SIGINT', () => stop('SIGTERM'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  const serverExit = exited(server);
+  const worker = options.worker ? superviseWorker(env) : null;
+  const stop = (signal: NodeJS.Signals) => {
+    if (server.exitCode === null) server.kill(signal);
+    return worker?.stop(signal);
+  };
+  process.once('SIGINT', () => void stop('SIGTERM'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
   const url = `http://${options.host === '0.0.0.0' ? 'localhost' : options.host}:${options.port}`;
   if (await waitForHealth(url, server)) (options.onReady ?? ((u) => log(`facesift is running at ${u}`)))(url);
-  const code = await Promise.race(children.map(exited));
-  stop('SIGTERM');
-  await Promise.all(children.map(exited));
+  const code = await serverExit;
+  await stop('SIGTERM');
   return code;
 }
 
