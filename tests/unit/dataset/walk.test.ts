@@ -166,21 +166,33 @@ describe('walkDataset: symlinks', () => {
     outside = makeTree({ 'secret.png': 'outside', 'person/o.png': '' });
   });
 
-  it('follows symlinks that stay inside the root and refuses those that leave it', async () => {
-    const root = makeTree({ 'amy/amy1.png': '', 'shared/pool.png': '' });
+  it('indexes no symlink: one inside the root is a note naming its target, one that leaves it is refused', async () => {
+    const root = makeTree({ 'amy/amy1.png': '', 'shared/pool.png': '', 'amy/notes.txt': '' });
     symlinkSync('../shared/pool.png', path.join(root, 'amy', 'alias.png'));
+    symlinkSync('notes.txt', path.join(root, 'amy', 'readme'));
     symlinkSync(path.join(outside, 'secret.png'), path.join(root, 'amy', 'escape.png'));
     symlinkSync(path.join(outside, 'person'), path.join(root, 'escaped-person'));
     symlinkSync(path.join(root, 'shared'), path.join(root, 'linked-person'));
     symlinkSync('../amy/nowhere.png', path.join(root, 'amy', 'broken.png'));
     const { images, problems } = await walk(root);
-    expect(images.map((e) => e.relPath)).toEqual(['amy/alias.png', 'amy/amy1.png', 'linked-person/pool.png', 'shared/pool.png']);
+    expect(images.map((e) => e.relPath)).toEqual(['amy/amy1.png', 'shared/pool.png']);
     expect(problems.map((p) => [p.code, p.relPath, p.severity])).toEqual([
+      ['symlink-inside-root', 'amy/alias.png', 'note'],
       ['broken-symlink', 'amy/broken.png', 'error'],
       ['symlink-outside-root', 'amy/escape.png', 'error'],
       ['symlink-outside-root', 'escaped-person', 'error'],
+      ['symlink-inside-root', 'linked-person', 'note'],
     ]);
     expect(problems.find((p) => p.relPath === 'amy/escape.png')!.reason).toMatch(/outside the dataset root/);
+    expect(problems.find((p) => p.relPath === 'amy/alias.png')!.reason).toMatch(/^symlink to shared\/pool.png, inside the dataset root: not indexed/);
+  });
+
+  it('never makes an image and a link to it a pair of images', async () => {
+    const root = makeTree({ 'amy/amy1.png': 'the only copy' });
+    symlinkSync('amy1.png', path.join(root, 'amy', 'amy1 link.png'));
+    symlinkSync('amy', path.join(root, 'amy again'));
+    const { relPaths } = await walk(root);
+    expect(relPaths).toEqual(['amy/amy1.png']);
   });
 
   it('judges containment against the real root when the root itself is reached through a symlink', async () => {
@@ -189,8 +201,8 @@ describe('walkDataset: symlinks', () => {
     const link = path.join(tmp, `link-to-root${counter++}`);
     symlinkSync(real, link);
     const { relPaths, problems } = await walk(link);
-    expect(problems).toEqual([]);
-    expect(relPaths).toEqual(['amy/amy1.png', 'amy/same.png']);
+    expect(problems.map((p) => [p.code, p.relPath])).toEqual([['symlink-inside-root', 'amy/same.png']]);
+    expect(relPaths).toEqual(['amy/amy1.png']);
   });
 });
 
