@@ -47,6 +47,11 @@ function chunk(type: string, body: Buffer): Buffer {
 
 /** A PNG that declares width x height pixels but holds almost no data: a decompression bomb's header. */
 function pngHeaderOnly(width: number, height: number): Buffer {
+  return greyPng(width, height, Buffer.alloc(width + 1));
+}
+
+/** An 8-bit greyscale PNG of the given size whose IDAT inflates to `pixelData`, whatever its length. */
+function greyPng(width: number, height: number, pixelData: Buffer): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
@@ -55,7 +60,7 @@ function pngHeaderOnly(width: number, height: number): Buffer {
   return Buffer.concat([
     signature,
     chunk('IHDR', ihdr),
-    chunk('IDAT', zlib.deflateSync(Buffer.alloc(width + 1))),
+    chunk('IDAT', zlib.deflateSync(pixelData, { level: 9 })),
     chunk('IEND', Buffer.alloc(0)),
   ]);
 }
@@ -165,6 +170,14 @@ describe('decodeToRgb', () => {
 });
 
 describe('decodePlainPng', () => {
+  it('refuses pixel data that inflates past what the header promises, and so does decodeToRgb', async () => {
+    // 1000x1000 promises 1,001,000 bytes of filtered rows; these 64 KiB inflate to 64 MiB (a real bomb: 510 KiB to 512 MiB).
+    const bomb = greyPng(1000, 1000, Buffer.alloc(64 * 1024 * 1024));
+    expect(bomb.length).toBeLessThan(100 * 1024);
+    expect(decodePlainPng(bomb)).toEqual({ refused: expect.stringMatching(/inflates to more than the 1000x1000 its header promises/) });
+    expect(await decodeToRgb(bomb)).toMatchObject({ ok: false, code: 'corrupt', reason: expect.stringMatching(/decompression bomb/) });
+  });
+
   it('decodes plain greyscale and RGB PNGs byte-for-byte as sharp does, for every filter type', async () => {
     const pattern = await colourPattern();
     const inputs = [
@@ -177,9 +190,9 @@ describe('decodePlainPng', () => {
     ];
     for (const bytes of inputs) {
       const fast = decodePlainPng(bytes);
-      expect(fast).toBeDefined();
+      if (!fast || 'refused' in fast) throw new Error(`not decoded by the fast path: ${JSON.stringify(fast)}`);
       const viaSharp = await sharp(bytes).toColourspace('srgb').raw().toBuffer();
-      expect(Buffer.from(fast!.data).equals(viaSharp)).toBe(true);
+      expect(Buffer.from(fast.data).equals(viaSharp)).toBe(true);
     }
   });
 
