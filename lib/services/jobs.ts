@@ -90,7 +90,7 @@ export async function handleScanJob(jobId: string, log: Log): Promise<void> {
       // a new model means every vector is stale: from here on this scan is a full one
       if (modelChanged && !params.force) await jobsRepository.mergeParams(jobId, { force: true });
       const progress = new JobProgress(jobId);
-      const summary = await indexDataset(config.root, log);
+      const summary = await indexDataset(config.root, log, { allowGone: params.allowGone });
       await progress.report(summary.problems);
       const force = params.force || modelChanged;
       const ids = await imagesRepository.idsToEmbed(force);
@@ -179,7 +179,7 @@ export async function runScanInline(params: ScanJobParams, log: Log, onProgress:
   const progress = new JobProgress(job.id, onProgress);
   await jobsRepository.markRunning(job.id, thisRunner());
   try {
-    const summary = await indexDataset(config.root, log);
+    const summary = await indexDataset(config.root, log, { allowGone: params.allowGone });
     log(
       `${summary.identities} people, ${summary.images} images: ${summary.added} new, ${summary.changed} changed, ${summary.gone} gone` +
         (summary.problems.length ? `, ${summary.problems.length} problems` : ''),

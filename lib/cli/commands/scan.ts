@@ -17,7 +17,7 @@ export async function scanCommand(values: CommandValues): Promise<number | void>
     const bar = progressReporter('embedding');
     const started = Date.now();
     const { state } = await runScanInline(
-      { root: values.root as string | undefined, mode, model: values.model as string | undefined, preset, force: Boolean(values.force), search: false },
+      { root: values.root as string | undefined, mode, model: values.model as string | undefined, preset, force: Boolean(values.force), search: false, allowGone: Boolean(values['allow-gone']) },
       log,
       (snapshot) => bar.update(snapshot),
     );
@@ -27,11 +27,12 @@ export async function scanCommand(values: CommandValues): Promise<number | void>
 
 export async function importNpzCommand(values: CommandValues): Promise<number | void> {
     await prepareDatabase();
-    const job = await jobsRepository.create('import-npz', { root: values.root, key: values.key }, null);
+    const allowGone = Boolean(values['allow-gone']);
+    const job = await jobsRepository.create('import-npz', { root: values.root, key: values.key, allowGone }, null);
     await jobsRepository.markRunning(job.id, thisRunner());
     const bar = progressReporter('importing');
     try {
-      const summary = await importNpz({ root: values.root as string | undefined, key: values.key as string | undefined }, new JobProgress(job.id, (s) => bar.update(s)), log);
+      const summary = await importNpz({ root: values.root as string | undefined, key: values.key as string | undefined, allowGone }, new JobProgress(job.id, (s) => bar.update(s)), log);
       bar.end();
       await jobsRepository.finish(job.id, summary.failedFolders ? 'failed' : 'done', summary.failedFolders ? `${summary.failedFolders} npz files could not be imported` : null, { ...summary });
       log(`imported ${summary.imported} embeddings from ${summary.folders - summary.failedFolders} of ${summary.folders} npKnown.npz files (${summary.model ?? 'none'})`);
