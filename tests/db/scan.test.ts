@@ -7,6 +7,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { getPool } from '@/lib/db';
 import { runScanInline } from '@/lib/services/jobs';
 import { copySample } from '../support/datasets';
+import { pngChunk } from '../support/png';
 import { resetDatabase } from '../support/reset';
 
 const facesift = path.resolve(__dirname, '..', '..', 'bin', 'facesift');
@@ -20,15 +21,6 @@ async function imageRows() {
        FROM "Image" i LEFT JOIN "Embedding" e ON e."imageId" = i.id ORDER BY i.path`,
   );
   return rows as { path: string; contentHash: string; status: string; reason: string | null; vector: Buffer | null; dim: number | null; id: number }[];
-}
-
-function pngChunk(type: string, body: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(body.length, 0);
-  head.write(type, 4, 'ascii');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(zlib.crc32(Buffer.concat([head.subarray(4), body])), 0);
-  return Buffer.concat([head, body, crc]);
 }
 
 const toVector = (bytes: Buffer) => new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));

@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { type RgbImage, decodeToRgb } from '@/lib/embedding/decode';
 import { decodePlainPng } from '@/lib/embedding/png';
+import { pngChunk } from '@/tests/support/png';
 
 const FACE = path.join(process.cwd(), 'tests', 'fixtures', 'faces-bbt', 'amy', 'amy1.png');
 
@@ -36,15 +37,6 @@ function meanAbsDiff(a: Uint8Array, b: Uint8Array): number {
   return sum / a.length;
 }
 
-function chunk(type: string, body: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(body.length, 0);
-  head.write(type, 4, 'ascii');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(zlib.crc32(Buffer.concat([head.subarray(4), body])), 0);
-  return Buffer.concat([head, body, crc]);
-}
-
 /** A PNG that declares width x height pixels but holds almost no data: a decompression bomb's header. */
 function pngHeaderOnly(width: number, height: number): Buffer {
   return greyPng(width, height, Buffer.alloc(width + 1));
@@ -59,9 +51,9 @@ function greyPng(width: number, height: number, pixelData: Buffer): Buffer {
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   return Buffer.concat([
     signature,
-    chunk('IHDR', ihdr),
-    chunk('IDAT', zlib.deflateSync(pixelData, { level: 9 })),
-    chunk('IEND', Buffer.alloc(0)),
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', zlib.deflateSync(pixelData, { level: 9 })),
+    pngChunk('IEND', Buffer.alloc(0)),
   ]);
 }
 
