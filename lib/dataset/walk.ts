@@ -1,7 +1,7 @@
 /**
  * Walks a one-folder-per-person dataset: `<root>/<person>/<image>`.
  *
- * Layout rules (FACE01's layout, see shared/notes/face-models.md):
+ * Layout rules (FACE01's layout):
  * - Every non-hidden directory directly under the root is a person; its name, NFC-normalised, is the identity.
  * - A person's images are the files directly in its folder with an image extension (any case).
  * - Helper folders inside a person folder (not_me, noFace, ...) hold images that are NOT that person's:

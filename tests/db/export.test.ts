@@ -78,7 +78,7 @@ describe('exporting the fix list', () => {
     expect(lines[1]).toContain(`"penny/amy's ""3"" $HOME.png"`);
   });
 
-  it('lists the open cross pairs in the seed format, without the decided one', async () => {
+  it('lists the open cross pairs as the headerless pair CSV, without the decided one', async () => {
     await reviewedDataset();
     const lines = (await exportFixList('seed-csv')).trimEnd().split('\n');
     const pairs = (await candidatesRepository.listPairs(listPairsSchema.parse({ kind: 'cross_identity', limit: 500 }))).items;

@@ -167,15 +167,15 @@ describe('walkDataset: symlinks', () => {
   });
 
   it('indexes no symlink: one inside the root is a note naming its target, one that leaves it is refused', async () => {
-    const root = makeTree({ 'amy/amy1.png': '', 'shared/pool.png': '', 'amy/notes.txt': '' });
-    symlinkSync('../shared/pool.png', path.join(root, 'amy', 'alias.png'));
+    const root = makeTree({ 'amy/amy1.png': '', 'common/pool.png': '', 'amy/notes.txt': '' });
+    symlinkSync('../common/pool.png', path.join(root, 'amy', 'alias.png'));
     symlinkSync('notes.txt', path.join(root, 'amy', 'readme'));
     symlinkSync(path.join(outside, 'secret.png'), path.join(root, 'amy', 'escape.png'));
     symlinkSync(path.join(outside, 'person'), path.join(root, 'escaped-person'));
-    symlinkSync(path.join(root, 'shared'), path.join(root, 'linked-person'));
+    symlinkSync(path.join(root, 'common'), path.join(root, 'linked-person'));
     symlinkSync('../amy/nowhere.png', path.join(root, 'amy', 'broken.png'));
     const { images, problems } = await walk(root);
-    expect(images.map((e) => e.relPath)).toEqual(['amy/amy1.png', 'shared/pool.png']);
+    expect(images.map((e) => e.relPath)).toEqual(['amy/amy1.png', 'common/pool.png']);
     expect(problems.map((p) => [p.code, p.relPath, p.severity])).toEqual([
       ['symlink-inside-root', 'amy/alias.png', 'note'],
       ['broken-symlink', 'amy/broken.png', 'error'],
@@ -184,7 +184,7 @@ describe('walkDataset: symlinks', () => {
       ['symlink-inside-root', 'linked-person', 'note'],
     ]);
     expect(problems.find((p) => p.relPath === 'amy/escape.png')!.reason).toMatch(/outside the dataset root/);
-    expect(problems.find((p) => p.relPath === 'amy/alias.png')!.reason).toMatch(/^symlink to shared\/pool.png, inside the dataset root: not indexed/);
+    expect(problems.find((p) => p.relPath === 'amy/alias.png')!.reason).toMatch(/^symlink to common\/pool.png, inside the dataset root: not indexed/);
   });
 
   it('never makes an image and a link to it a pair of images', async () => {
