@@ -9,6 +9,7 @@ import { runScanInline } from '@/lib/services/jobs';
 import { copySample } from '../support/datasets';
 import { pngChunk } from '../support/png';
 import { resetDatabase } from '../support/reset';
+import { runUnprivileged } from '../support/unprivileged';
 
 const facesift = path.resolve(__dirname, '..', '..', 'bin', 'facesift');
 const quiet = () => {};
@@ -166,10 +167,16 @@ describe('bad input', () => {
     );
   });
 
-  it.skipIf(process.getuid?.() === 0)('records an image it may not read', async () => {
+  it('records an image it may not read', async () => {
     const root = copySample();
+    // readable by anyone but for the one image, as the scan runs as an unprivileged user
+    fs.chmodSync(root, 0o755);
     fs.chmodSync(path.join(root, 'amy', 'amy2.png'), 0o000);
-    await runScanInline({ root, force: false, search: false }, quiet, quiet);
+    runUnprivileged(`
+      import { closeDb } from '@/lib/db';
+      import { runScanInline } from '@/lib/services/jobs';
+      await runScanInline({ root: ${JSON.stringify(root)}, force: false, search: false }, () => {}, () => {});
+      await closeDb();`);
     const row = (await imageRows()).find((r) => r.path === 'amy/amy2.png')!;
     expect(row).toMatchObject({ status: 'unreadable', reason: expect.stringMatching(/permission denied/) });
   });
