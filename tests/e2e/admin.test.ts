@@ -242,7 +242,8 @@ describe('settings and users in the browser', () => {
     await page.getByLabel('Name').fill('reviewer');
     await page.getByRole('button', { name: 'Add user' }).click();
     const notice = page.getByTestId('users-notice');
-    await expect.poll(() => notice.textContent()).toMatch(/Added reviewer\. Their password \(shown once\): \S{8,}/);
+    // each answer hashes a password (scrypt, 32 MB): seconds on a loaded machine, past expect.poll's default second
+    await expect.poll(() => notice.textContent(), { timeout: 15_000 }).toMatch(/Added reviewer\. Their password \(shown once\): \S{8,}/);
     const row = page.getByTestId('user-reviewer');
     await row.getByLabel('Role of reviewer').selectOption('admin');
     await expect.poll(() => notice.textContent()).toContain('reviewer is now admin');
@@ -251,7 +252,7 @@ describe('settings and users in the browser', () => {
     await row.getByRole('button', { name: 'Reset password' }).click();
     await row.getByLabel('New password for reviewer').fill('a-new-password');
     await row.getByRole('button', { name: 'Set', exact: true }).click();
-    await expect.poll(() => notice.textContent()).toContain('New password for reviewer: a-new-password');
+    await expect.poll(() => notice.textContent(), { timeout: 15_000 }).toContain('New password for reviewer: a-new-password');
     expect(await page.getByTestId('user-admin').getByRole('button', { name: 'Disable', exact: true }).isDisabled()).toBe(true);
     await screenshot(page, 'admin-users-light');
     const dark = await signIn(await newContext(browser, { colorScheme: 'dark' }), 'admin', 'admin-password');
