@@ -1,3 +1,4 @@
+import { ExportLinks } from '@/components/export-links';
 import { datasetSummary } from '@/lib/repositories/summary';
 import { requirePageUser } from '@/lib/auth/page-user';
 
@@ -31,6 +32,7 @@ export default async function DashboardPage() {
         <Stat label="open pairs" value={summary.openPairs} />
         <Stat label="reviewed pairs" value={summary.decidedPairs} />
       </div>
+      <ExportLinks />
     </div>
   );
 }

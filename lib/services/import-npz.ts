@@ -26,7 +26,7 @@ export interface ImportSummary {
  */
 export async function importNpz(params: ImportJobParams, progress: JobProgress, log: (line: string) => void): Promise<ImportSummary> {
   const { config } = await settleScanSettings({ root: params.root });
-  await indexDataset(config.root, log);
+  await indexDataset(config.root, log, { allowGone: params.allowGone });
   const settings = await settingsRepository.get();
   const entries: DatasetEntry[] = [];
   for await (const item of walkDataset(config.root, { skipFolders: settings.skipFolders })) if (item.kind === 'image') entries.push(item);
