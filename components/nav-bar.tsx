@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import type { SessionUser } from '@/lib/auth/guard';
+import type { SessionUser } from '@/lib/schemas/responses';
 import { NavLinks } from '@/components/nav-links';
 import { ProgressMeter } from '@/components/progress-meter';
 

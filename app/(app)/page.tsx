@@ -1,4 +1,4 @@
-import { datasetSummary } from '@/lib/repositories/summary';
+import { datasetSummary } from '@/lib/services/summary';
 
 export const metadata = { title: 'Dashboard · facesift' };
 

@@ -1,8 +1,7 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import type { JobError } from '@/lib/repositories/jobs';
-import type { JobDetail, JobView } from '@/lib/services/job-views';
+import type { JobDetail, JobError, JobView } from '@/lib/schemas/responses';
 import { api } from '@/components/api';
 import { formatCount, formatDuration, formatRate, formatTime, isActive, jobTitle, percentOf, unitOf } from '@/components/admin/format';
 import { ProgressBar } from '@/components/admin/progress-bar';

@@ -1,4 +1,5 @@
-import { jobsRepository, type JobCounters, type JobError } from '@/lib/repositories/jobs';
+import { jobsRepository, type JobCounters } from '@/lib/repositories/jobs';
+import type { JobError } from '@/lib/schemas/responses';
 
 export class JobCancelledError extends Error {
   constructor(jobId: string) {

@@ -1,25 +1,6 @@
 import { notFound } from '@/lib/errors';
-import { jobsRepository, type JobError, type JobSummaryRow } from '@/lib/repositories/jobs';
-
-export type JobStatus = JobSummaryRow['status'];
-
-/**
- * What the admin pages and scripts see of a job: its row (dates as ISO strings; errorCount is how
- * many per-item failures are stored, the latest 500, which the detail lists) and how fast it goes.
- */
-export interface JobView extends Omit<JobSummaryRow, 'createdAt' | 'startedAt' | 'finishedAt'> {
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  /** Items per second since the job started; null before the first item. */
-  rate: number | null;
-  /** Seconds left at that rate, while running. */
-  etaSeconds: number | null;
-}
-
-export interface JobDetail extends JobView {
-  errors: JobError[];
-}
+import { jobsRepository, type JobSummaryRow } from '@/lib/repositories/jobs';
+import type { JobDetail, JobError, JobView } from '@/lib/schemas/responses';
 
 function toView(job: JobSummaryRow): JobView {
   const processed = job.done + job.failed;

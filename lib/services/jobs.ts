@@ -41,6 +41,30 @@ async function loadJob(jobId: string) {
 /** Runs a job body with the bookkeeping every job shares: claimed once, finished or failed with its reason. */
 export const thisRunner = () => `${os.hostname()}:${process.pid}`;
 
+/**
+ * Runs `work` here, in this process, as a job of its own (the CLI's scan, import and search): the
+ * row is created running and ends done with what `work` returns, or failed with the reason
+ * `failure` finds in it or with the error it throws.
+ */
+export async function runJobHere<T extends object>(
+  kind: JobKind,
+  params: Prisma.InputJsonValue,
+  work: (jobId: string) => Promise<T>,
+  failure: (result: T) => string | null = () => null,
+): Promise<T> {
+  const job = await jobsRepository.create(kind, params, null);
+  await jobsRepository.markRunning(job.id, thisRunner());
+  try {
+    const result = await work(job.id);
+    const reason = failure(result);
+    await jobsRepository.finish(job.id, reason ? 'failed' : 'done', reason, { ...result } as Prisma.InputJsonValue);
+    return result;
+  } catch (error) {
+    await jobsRepository.finish(job.id, 'failed', (error as Error).message);
+    throw error;
+  }
+}
+
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

@@ -14,7 +14,7 @@ import autocannon from 'autocannon';
 import { closeDb, getPool } from '@/lib/db';
 import { ensureEmbeddedPostgres, stopEmbeddedPostgres } from '@/lib/db/embedded';
 import { candidatesRepository } from '@/lib/repositories/candidates';
-import { encodeCursor } from '@/lib/repositories/keyset';
+import { encodeCursor } from '@/lib/schemas/primitives';
 import { createTestDatabase } from '../support/database';
 
 const root = path.resolve(__dirname, '..', '..');

@@ -3,8 +3,7 @@ import { EMBED_MODES } from '@/lib/embedding/embedder';
 import { PRESET_NAMES } from '@/lib/embedding/presets';
 import { importNpz } from '@/lib/services/import-npz';
 import { JobProgress } from '@/lib/services/job-progress';
-import { runScanInline, thisRunner } from '@/lib/services/jobs';
-import { jobsRepository } from '@/lib/repositories/jobs';
+import { runJobHere, runScanInline } from '@/lib/services/jobs';
 import { choiceOption, log, UsageError, type CommandValues } from '@/lib/cli/command';
 import { progressReporter } from '@/lib/cli/progress';
 
@@ -27,17 +26,15 @@ export async function scanCommand(values: CommandValues): Promise<number | void>
 
 export async function importNpzCommand(values: CommandValues): Promise<number | void> {
     await prepareDatabase();
-    const job = await jobsRepository.create('import-npz', { root: values.root, key: values.key }, null);
-    await jobsRepository.markRunning(job.id, thisRunner());
+    const params = { root: values.root as string | undefined, key: values.key as string | undefined };
     const bar = progressReporter('importing');
-    try {
-      const summary = await importNpz({ root: values.root as string | undefined, key: values.key as string | undefined }, new JobProgress(job.id, (s) => bar.update(s)), log);
-      bar.end();
-      await jobsRepository.finish(job.id, summary.failedFolders ? 'failed' : 'done', summary.failedFolders ? `${summary.failedFolders} npz files could not be imported` : null, { ...summary });
-      log(`imported ${summary.imported} embeddings from ${summary.folders - summary.failedFolders} of ${summary.folders} npKnown.npz files (${summary.model ?? 'none'})`);
-      return summary.failedFolders ? 1 : 0;
-    } catch (error) {
-      await jobsRepository.finish(job.id, 'failed', (error as Error).message);
-      throw error;
-    }
+    const summary = await runJobHere(
+      'import-npz',
+      params,
+      (jobId) => importNpz(params, new JobProgress(jobId, (s) => bar.update(s)), log),
+      (result) => (result.failedFolders ? `${result.failedFolders} npz files could not be imported` : null),
+    );
+    bar.end();
+    log(`imported ${summary.imported} embeddings from ${summary.folders - summary.failedFolders} of ${summary.folders} npKnown.npz files (${summary.model ?? 'none'})`);
+    return summary.failedFolders ? 1 : 0;
 }

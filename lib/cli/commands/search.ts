@@ -1,9 +1,8 @@
 import { prepareDatabase } from '@/lib/db/connection';
-import { candidatesRepository } from '@/lib/repositories/candidates';
-import { jobsRepository } from '@/lib/repositories/jobs';
 import { listIdentityPairsSchema, listOutliersSchema, listPairsSchema } from '@/lib/schemas/candidates';
 import { JobProgress } from '@/lib/services/job-progress';
-import { thisRunner } from '@/lib/services/jobs';
+import { listIdentityPairs, listOutliers, listPairs } from '@/lib/services/candidates';
+import { runJobHere } from '@/lib/services/jobs';
 import { runSearch } from '@/lib/services/search';
 import { toCsv } from '@/lib/csv';
 import { choiceOption, floatOption, intOption, log, type CommandValues } from '@/lib/cli/command';
@@ -15,19 +14,11 @@ export async function searchCommand(values: CommandValues): Promise<number | voi
       maxPairs: intOption(values['max-pairs'], 'max-pairs'),
     };
     await prepareDatabase();
-    const job = await jobsRepository.create('search', params, null);
-    await jobsRepository.markRunning(job.id, thisRunner());
-    try {
-      const summary = await runSearch(params, new JobProgress(job.id), log);
-      await jobsRepository.finish(job.id, 'done', null, { ...summary });
-      log(
-        `${summary.crossIdentityPairs} cross-identity pairs (>= ${summary.threshold}), ${summary.nearDuplicates} near-duplicates, ` +
-          `${summary.identityPairs} merge suggestions, ${summary.flaggedOutliers} outliers among ${summary.images} images of ${summary.identities} people`,
-      );
-    } catch (error) {
-      await jobsRepository.finish(job.id, 'failed', (error as Error).message);
-      throw error;
-    }
+    const summary = await runJobHere('search', params, (jobId) => runSearch(params, new JobProgress(jobId), log));
+    log(
+      `${summary.crossIdentityPairs} cross-identity pairs (>= ${summary.threshold}), ${summary.nearDuplicates} near-duplicates, ` +
+        `${summary.identityPairs} merge suggestions, ${summary.flaggedOutliers} outliers among ${summary.images} images of ${summary.identities} people`,
+    );
 }
 
 type Page = { items: object[]; nextCursor: string | null };
@@ -58,11 +49,11 @@ export async function candidatesCommand(values: CommandValues): Promise<number |
     await prepareDatabase();
     let items: object[];
     if (type === 'pairs') {
-      items = await collect((cursor, n) => candidatesRepository.listPairs(listPairsSchema.parse({ status, cursor, limit: n })), limit);
+      items = await collect((cursor, n) => listPairs(listPairsSchema.parse({ status, cursor, limit: n })), limit);
     } else if (type === 'identity-pairs') {
-      items = await collect((cursor, n) => candidatesRepository.listIdentityPairs(listIdentityPairsSchema.parse({ status, cursor, limit: n })), limit);
+      items = await collect((cursor, n) => listIdentityPairs(listIdentityPairsSchema.parse({ status, cursor, limit: n })), limit);
     } else {
-      items = await collect((cursor, n) => candidatesRepository.listOutliers(listOutliersSchema.parse({ status, cursor, limit: n })), limit);
+      items = await collect((cursor, n) => listOutliers(listOutliersSchema.parse({ status, cursor, limit: n })), limit);
     }
     if (format === 'json') process.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
     else process.stdout.write(toCsv(type === 'pairs' ? items.map((item) => flattenPair(item as Record<string, unknown>)) : (items as Record<string, unknown>[])));
