@@ -1,4 +1,5 @@
 import { datasetSummary } from '@/lib/services/summary';
+import { requirePageUser } from '@/lib/auth/page-user';
 
 export const metadata = { title: 'Dashboard · facesift' };
 
@@ -12,6 +13,7 @@ function Stat({ label, value }: { label: string; value: number }) {
 }
 
 export default async function DashboardPage() {
+  await requirePageUser();
   const summary = await datasetSummary();
   return (
     <div className="space-y-6">

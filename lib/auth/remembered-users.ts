@@ -1,5 +1,4 @@
 import pg from 'pg';
-import type { UserRecord } from '@/lib/repositories/users';
 
 /**
  * Who a token or session belongs to, remembered between requests. Every API request asks, and
@@ -20,7 +19,7 @@ interface State {
   listening: boolean;
   stopped: boolean;
   generation: number;
-  users: Map<string, { user: UserRecord; at: number }>;
+  users: Map<string, { user: unknown; at: number }>;
 }
 
 // one per process, however many route bundles import this module
@@ -86,10 +85,10 @@ export function isRememberingUsers(): boolean {
 }
 
 /** The user under `key`, from memory while that is safe, else from `load`. Unknown keys are never kept. */
-export async function rememberedUser(key: string, load: () => Promise<UserRecord | null>): Promise<UserRecord | null> {
+export async function rememberedUser<T>(key: string, load: () => Promise<T | null>): Promise<T | null> {
   if (!state.listening) return load();
   const known = state.users.get(key);
-  if (known && Date.now() - known.at < LIFETIME_MS) return known.user;
+  if (known && Date.now() - known.at < LIFETIME_MS) return known.user as T;
   const generation = state.generation;
   const user = await load();
   if (user && state.listening && generation === state.generation) state.users.set(key, { user, at: Date.now() });

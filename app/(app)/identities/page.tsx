@@ -3,12 +3,14 @@ import { listIdentitiesSchema } from '@/lib/schemas/identities';
 import { searchIdentities } from '@/lib/services/identities';
 import { Panel } from '@/components/ui/panel';
 import { Button } from '@/components/ui/button';
+import { requirePageUser } from '@/lib/auth/page-user';
 
 export const metadata = { title: 'People · facesift' };
 
 const SHOWN = 200;
 
 export default async function PeoplePage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
+  await requirePageUser();
   const query = listIdentitiesSchema.shape.q.safeParse(((await searchParams).q ?? '').trim());
   const q = query.success ? query.data : '';
   const people = query.success ? await searchIdentities(q, SHOWN + 1) : [];

@@ -7,6 +7,7 @@ import { listOutliers } from '@/lib/services/candidates';
 import { outlierCards } from '@/lib/services/identities';
 import { OutlierCard } from '@/components/outliers/outlier-card';
 import { ButtonLink } from '@/components/ui/button';
+import { requirePageUser } from '@/lib/auth/page-user';
 
 export const metadata = { title: 'Outliers · facesift' };
 
@@ -23,6 +24,7 @@ function href(status: string, identity?: string, cursor?: string) {
 }
 
 export default async function OutliersPage({ searchParams }: { searchParams: Promise<{ status?: string; identity?: string; cursor?: string }> }) {
+  await requirePageUser();
   const params = await searchParams;
   const query = listOutliersSchema.safeParse({ status: params.status || 'open', identity: params.identity || undefined, cursor: params.cursor || undefined, limit: PAGE_SIZE });
   const status = query.success ? query.data.status : 'open';

@@ -89,9 +89,18 @@ export const commands: CommandSpec[] = [
   },
   {
     name: 'token',
-    usage: 'token NAME',
-    summary: "print a new API token for that user (send it as 'Authorization: Bearer <token>')",
+    usage: 'token NAME [--expires-in DAYS|never]',
+    summary: "print a new API token for that user (send it as 'Authorization: Bearer <token>'); it lasts 90 days unless --expires-in",
+    options: { 'expires-in': { type: 'string' } },
     positionals: { min: 1, max: 1 },
     load: async () => (await import('@/lib/cli/commands/users')).tokenCommand,
+  },
+  {
+    name: 'token revoke',
+    usage: 'token revoke NAME | token revoke --token TOKEN',
+    summary: 'revoke every token of that user, or the one token given; the web server refuses it at once',
+    options: { token: { type: 'string' } },
+    positionals: { min: 0, max: 1 },
+    load: async () => (await import('@/lib/cli/commands/users')).tokenRevokeCommand,
   },
 ];

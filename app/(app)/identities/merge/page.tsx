@@ -8,12 +8,14 @@ import { Similarity } from '@/components/similarity';
 import { StatusBadge } from '@/components/status-badge';
 import { ButtonLink } from '@/components/ui/button';
 import { Panel } from '@/components/ui/panel';
+import { requirePageUser } from '@/lib/auth/page-user';
 
 export const metadata = { title: 'Merge suggestions · facesift' };
 
 const STATUSES: ListIdentityPairsQuery['status'][] = ['open', 'same', 'different', 'all'];
 
 export default async function MergeSuggestionsPage({ searchParams }: { searchParams: Promise<{ status?: string; cursor?: string }> }) {
+  await requirePageUser();
   const params = await searchParams;
   const query = listIdentityPairsSchema.safeParse({ status: params.status || 'open', cursor: params.cursor || undefined, limit: 50 });
   const status = query.success ? query.data.status : 'open';

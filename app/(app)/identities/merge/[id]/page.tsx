@@ -11,6 +11,7 @@ import { MergeVerdict } from '@/components/identities/merge-review';
 import { Similarity } from '@/components/similarity';
 import { Thumb } from '@/components/thumb';
 import { Panel } from '@/components/ui/panel';
+import { requirePageUser } from '@/lib/auth/page-user';
 
 export const metadata = { title: 'Merge suggestion · facesift' };
 
@@ -35,6 +36,7 @@ function Figure({ label, children }: { label: string; children: React.ReactNode 
 }
 
 export default async function MergeSuggestionPage({ params }: { params: Promise<{ id: string }> }) {
+  await requirePageUser();
   const suggestion = await load((await params).id);
   if (!suggestion) notFound();
   const next = await listIdentityPairs({
