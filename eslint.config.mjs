@@ -1,5 +1,6 @@
 // House rules a machine checks. The import rules encode the layering (README, "Development"):
-//   app/, components/      pages, route handlers, React  → lib/services, lib/schemas, lib/http, lib/errors, the route guards
+//   app/                   pages, route handlers         → lib/services, lib/schemas, lib/http, lib/errors, the route guards
+//   components/            React                         → lib/schemas (the wire types), lib/errors
 //   lib/cli/, workers/     entry points                  → lib/services (and the database bootstrap), never lib/repositories
 //   lib/services/          the rules                     → lib/repositories, engines; no SQL of their own
 //   lib/repositories/      the only SQL                  → lib/db; never up into services, auth or HTTP
@@ -41,17 +42,33 @@ export default tseslint.config(
     },
   },
   {
-    files: ['app/**', 'components/**'],
+    files: ['app/**'],
     rules: restrict(
-      [...sql('app/ and components/'), { name: '@/lib/db', message: 'app/ and components/ talk to lib/services only.' }],
+      [...sql('app/'), { name: '@/lib/db', message: 'app/ talks to lib/services only.' }],
       [
-        ...sqlPatterns('app/ and components/').map((pattern) => ({ ...pattern, allowTypeImports: false })),
+        ...sqlPatterns('app/').map((pattern) => ({ ...pattern, allowTypeImports: false })),
         {
           regex: '^@/lib/(?!(services|schemas)/|(http|errors)$|auth/(guard|page-user|tokens)$)',
           message:
-            'app/ and components/ talk to lib/services only, with the wire types of lib/schemas (plus lib/http, lib/errors and the route guards of lib/auth).',
+            'app/ talks to lib/services only, with the wire types of lib/schemas (plus lib/http, lib/errors and the route guards of lib/auth).',
         },
-        { regex: '^(pg-boss|onnxruntime-node|faiss-node|sharp)$', message: 'app/ and components/ reach the queue and engines through lib/services.' },
+        { regex: '^(pg-boss|onnxruntime-node|faiss-node|sharp)$', message: 'app/ reaches the queue and engines through lib/services.' },
+        relativeLib,
+      ],
+    ),
+  },
+  {
+    // components get their data from pages and the API, so they read its wire types and nothing of the services
+    files: ['components/**'],
+    rules: restrict(
+      [...sql('components/'), { name: '@/lib/db', message: 'components/ read the wire types of lib/schemas only.' }],
+      [
+        ...sqlPatterns('components/').map((pattern) => ({ ...pattern, allowTypeImports: false })),
+        {
+          regex: '^@/lib/(?!schemas/|errors$)',
+          message: 'components/ get their data from pages and the API: they import the wire types of lib/schemas (lib/schemas/responses.ts) and nothing else of lib/.',
+        },
+        { regex: '^(pg-boss|onnxruntime-node|faiss-node|sharp)$', message: 'components/ reach the queue and engines through the API.' },
         relativeLib,
       ],
     ),

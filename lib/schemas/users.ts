@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { text } from '@/lib/schemas/primitives';
+import { roleSchema } from '@/lib/schemas/responses';
 
 export const userNameSchema = text(64, 'name')
   .trim()
   .min(1, 'name is empty')
   .regex(/^[^\s/\\:]+$/u, 'name must not contain spaces, slashes or colons');
 
-export const roleSchema = z.enum(['admin', 'curator']);
 export const passwordSchema = text(200, 'password').min(8, 'password must be at least 8 characters');
 
 export const signInSchema = z.object({ name: text(64, 'name').min(1), password: text(200, 'password').min(1) });

@@ -21,6 +21,8 @@ interface Attempt {
   status?: number;
   /** an HTML page: right when it answers `status`, no JSON reason to read */
   page?: boolean;
+  /** sent from one of the app's own pages (a form post carries its Origin) */
+  sameOrigin?: boolean;
 }
 
 const NUL = '%00';
@@ -194,6 +196,8 @@ function attempts(ids: { pair: number; identityPair: number; outlier: number; id
     { kind: 'sign-in with an overlong name', method: 'POST', path: '/api/auth/signin', body: json({ name: long(100), password: 'x' }), contentType: 'application/json' },
     { kind: 'sign-in with malformed JSON', method: 'POST', path: '/api/auth/signin', body: '{', contentType: 'application/json' },
     { kind: 'sign-in with a wrong type', method: 'POST', path: '/api/auth/signin', body: json({ name: ['admin'], password: 1 }), contentType: 'application/json' },
+    { kind: 'sign-in with a malformed multipart body', method: 'POST', path: '/api/auth/signin', body: '--y\r\nbroken', contentType: 'multipart/form-data; boundary=x', sameOrigin: true },
+    { kind: 'sign-in with a multipart body without a boundary', method: 'POST', path: '/api/auth/signin', body: 'name=admin', contentType: 'multipart/form-data', sameOrigin: true },
 
     // methods a route does not have
     { kind: 'unsupported method', method: 'PUT', path: '/api/pairs', as: 'curator', status: 405 },
@@ -249,6 +253,7 @@ describe('bad input over HTTP', () => {
     if (attempt.as === 'browser') headers.cookie = cookie;
     else if (attempt.as) headers.authorization = `Bearer ${tokens[attempt.as]}`;
     if (attempt.contentType) headers['content-type'] = attempt.contentType;
+    if (attempt.sameOrigin) headers.origin = base();
     const response = await fetch(`${base()}${attempt.path}`, { method: attempt.method, headers, body: attempt.body, redirect: 'manual' });
     const text = await response.text();
     let reason: string | null = null;

@@ -19,6 +19,7 @@ describe('the layering lint rule', () => {
     ['app/(app)/example/page.tsx', "import type { PairItem } from '@/lib/repositories/candidates';"],
     ['components/example.tsx', "import { getPrisma } from '@/lib/db';"],
     ['components/example.tsx', "import type { Role } from '@/lib/generated/prisma/client';"],
+    ['components/example.tsx', "import type { JobView } from '@/lib/services/job-views';"],
     ['app/api/example/route.ts', "import { enqueue } from '@/lib/queue/boss';"],
     ['app/api/example/route.ts', "import { walkDataset } from '../../../lib/dataset/walk';"],
     ['lib/cli/commands/example.ts', "import { jobsRepository } from '@/lib/repositories/jobs';"],
