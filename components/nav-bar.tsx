@@ -1,6 +1,6 @@
 import Image from 'next/image';
 import Link from 'next/link';
-import type { SessionUser } from '@/lib/auth/guard';
+import type { SessionUser } from '@/lib/schemas/responses';
 import { NavLinks } from '@/components/nav-links';
 import { ProgressMeter } from '@/components/progress-meter';
 

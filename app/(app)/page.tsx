@@ -1,5 +1,5 @@
 import { ExportLinks } from '@/components/export-links';
-import { datasetSummary } from '@/lib/repositories/summary';
+import { datasetSummary } from '@/lib/services/summary';
 import { requirePageUser } from '@/lib/auth/page-user';
 
 export const metadata = { title: 'Dashboard · facesift' };

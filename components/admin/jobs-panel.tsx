@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useCallback, useEffect, useId, useState } from 'react';
-import type { JobView } from '@/lib/schemas/job-views';
+import type { JobView } from '@/lib/schemas/responses';
 import { api } from '@/components/api';
 import { isActive } from '@/components/admin/format';
 import { JobCard } from '@/components/admin/job-card';

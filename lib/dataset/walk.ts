@@ -21,7 +21,6 @@
 import { statSync, type Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { AppError } from '@/lib/errors';
 
 export const DEFAULT_SKIP_FOLDERS: readonly string[] = Object.freeze([
   'not_me',
@@ -78,13 +77,13 @@ export interface WalkOptions {
   skipFolders?: Iterable<string>;
 }
 
-/** The root itself is unusable: nothing can be walked. A 400 for the HTTP API, a plain message for the CLI. */
-export class DatasetRootError extends AppError {
+/** The root itself is unusable: nothing can be walked. The job fails with this message. */
+export class DatasetRootError extends Error {
   constructor(
     readonly root: string,
     message: string,
   ) {
-    super(400, message, { root });
+    super(message);
     this.name = 'DatasetRootError';
   }
 }

@@ -4,7 +4,7 @@ import { readNpzFolders } from '@/lib/dataset/import-npz';
 import { resolveDatasetFile } from '@/lib/dataset/resolve';
 import { walkDataset, type DatasetEntry } from '@/lib/dataset/walk';
 import { imagesRepository, type EmbedOutcome } from '@/lib/repositories/images';
-import type { JobError } from '@/lib/repositories/jobs';
+import type { JobError } from '@/lib/schemas/responses';
 import { settingsRepository } from '@/lib/repositories/settings';
 import type { ImportJobParams } from '@/lib/schemas/jobs';
 import type { JobProgress } from '@/lib/services/job-progress';

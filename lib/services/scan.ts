@@ -7,7 +7,7 @@ import { createEmbedder, type EmbedInput, type EmbedMode, type Embedder } from '
 import { getPreset, type PresetName } from '@/lib/embedding/presets';
 import { AppError, badRequest } from '@/lib/errors';
 import { imagesRepository, type EmbedOutcome, type ImageToEmbed, type IndexedFile } from '@/lib/repositories/images';
-import type { JobError } from '@/lib/repositories/jobs';
+import type { JobError } from '@/lib/schemas/responses';
 import { settingsRepository } from '@/lib/repositories/settings';
 import type { JobProgress } from '@/lib/services/job-progress';
 
