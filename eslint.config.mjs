@@ -2,7 +2,8 @@
 //   app/                   pages, route handlers         → lib/services, lib/schemas, lib/http, lib/errors, the route guards
 //   components/            React                         → lib/schemas (the wire types), lib/errors
 //   lib/cli/, workers/     entry points                  → lib/services (and the database bootstrap), never lib/repositories
-//   lib/services/          the rules                     → lib/repositories, engines; no SQL of their own
+//   lib/services/          the rules                     → lib/repositories, engines; no SQL of their own (a service may open
+//                                                          a unit of work, withTransaction, and hand its client to repositories)
 //   lib/repositories/      the only SQL                  → lib/db; never up into services, auth or HTTP
 //   lib/embedding/, lib/similarity/, lib/dataset/  engines → nothing of HTTP
 import tseslint from 'typescript-eslint';
@@ -13,6 +14,16 @@ const sql = (from) => [
   {
     name: '@/lib/db',
     allowImportNames: ['closeDb'],
+    message: `${from} runs no SQL: only lib/repositories (and lib/db) talk to Postgres; call a repository.`,
+  },
+];
+// Services compose repository calls into one transaction: they may open it and pass its client (a pg type) along.
+const unitOfWork = (from) => [
+  { name: 'pg', allowTypeImports: true, message: `${from} runs no SQL: only lib/repositories (and lib/db) talk to Postgres.` },
+  { name: 'pg-copy-streams', message: `${from} runs no SQL: only lib/repositories (and lib/db) talk to Postgres.` },
+  {
+    name: '@/lib/db',
+    allowImportNames: ['closeDb', 'withTransaction'],
     message: `${from} runs no SQL: only lib/repositories (and lib/db) talk to Postgres; call a repository.`,
   },
 ];
@@ -82,7 +93,11 @@ export default tseslint.config(
     ]),
   },
   {
-    files: ['lib/services/**', 'lib/auth/**', 'lib/queue/**', 'lib/http.ts', 'lib/errors.ts', 'lib/csv.ts', 'lib/paths.ts'],
+    files: ['lib/services/**', 'lib/queue/**'],
+    rules: restrict(unitOfWork('This module'), sqlPatterns('This module')),
+  },
+  {
+    files: ['lib/auth/**', 'lib/http.ts', 'lib/errors.ts', 'lib/csv.ts', 'lib/paths.ts'],
     rules: restrict(sql('This module'), sqlPatterns('This module')),
   },
   {

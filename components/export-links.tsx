@@ -1,4 +1,4 @@
-import { EXPORT_FORMATS, type ExportFormat } from '@/lib/services/export';
+import { EXPORT_FORMATS, type ExportFormat } from '@/lib/schemas/export';
 import { Panel } from '@/components/ui/panel';
 
 const DESCRIPTIONS: Record<ExportFormat, { label: string; hint: string }> = {

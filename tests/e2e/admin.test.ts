@@ -84,7 +84,6 @@ describe('admin pages and routes are for admins only', () => {
 
 describe('the jobs API', () => {
   it('starts a scan, reports it with the documented fields, and refuses a second one while it runs', async () => {
-    const page = await signIn(await newContext(browser), 'admin', 'admin-password');
     const started = await call('POST', '/api/scans', adminToken, { mode: 'incremental', search: false });
     expect(started.status).toBe(202);
     const { id } = await started.json();

@@ -3,10 +3,9 @@ import { baseName, compareBytes } from './names';
 import { toShellScript } from './shell-script';
 import type { Action, FixList, OpenCrossPair } from './types';
 
-export type FixListFormat = 'json' | 'csv' | 'sh';
-/** seed-csv is not a form of the fix list: it lists the pairs still open, for scripts built around the by-eye pair CSV. */
-export type ExportFormat = FixListFormat | 'seed-csv';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['json', 'csv', 'seed-csv', 'sh'];
+import type { ExportFormat, FixListFormat } from '@/lib/schemas/export';
+
+export { EXPORT_FORMATS, type ExportFormat, type FixListFormat } from '@/lib/schemas/export';
 
 /** For an HTTP response or a default file name. */
 export const FORMAT_MEDIA: Readonly<Record<ExportFormat, { contentType: string; extension: string }>> = {
