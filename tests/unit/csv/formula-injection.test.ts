@@ -13,7 +13,7 @@ describe('csv cells that a spreadsheet would run as formulas', () => {
     expect(cells).toEqual(expect.arrayContaining(["'=evil", "'@mallory", "'+a", "'-b"]));
   });
 
-  it('start with an apostrophe in the seed csv, and the similarity stays a number', () => {
+  it('start with an apostrophe in seed-csv exports, and the similarity stays a number', () => {
     const lines = toSeedCsv(FORMULAS.map((name, at) => ({ aPath: `a/${name}`, bPath: `b/${name}.png`, similarity: -0.5 + at / 100 }))).split('\n');
     for (const line of lines.filter(Boolean)) expect(line).toMatch(/^"?'.*,"?'.*,-0\.\d{6}$/s);
   });
