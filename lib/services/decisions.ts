@@ -6,6 +6,7 @@ import { decisionsRepository, type DecisionRecord, type DecisionRequest, type Su
 import { identitiesRepository } from '@/lib/repositories/identities';
 import type { IdentityPairDecisionInput, OutlierDecisionInput, PairDecisionInput } from '@/lib/schemas/candidates';
 import { badRequest } from '@/lib/errors';
+import { checkAgainstPropagation, resolvedBy, settleVerdict } from '@/lib/services/review';
 
 /** md5 of "lower:higher" content hash; the one-shot hash matters, it runs for every pair a search writes. */
 export const pairKeyOf = (hashA: string, hashB: string) => hash('md5', hashA < hashB ? `${hashA}:${hashB}` : `${hashB}:${hashA}`);
@@ -30,8 +31,12 @@ export function publicDecision(d: DecisionRecord) {
   };
 }
 
-/** Records a decision and turns what became of it into the API's answers: 404, 400 or 409. */
+/**
+ * Records a decision and turns what became of it into the API's answers: 404, 400 or 409 (also
+ * when another verdict already settled this candidate otherwise); then what it explains follows it.
+ */
 async function decide<S extends Subject>(request: DecisionRequest<S>, missing: string, refusal = '') {
+  const row = await checkAgainstPropagation(request.subject, request.id, request.verdict);
   const outcome = await decisionsRepository.decide(request);
   if (outcome.kind === 'missing') throw notFound(missing);
   if (outcome.kind === 'refused') throw badRequest(refusal);
@@ -44,6 +49,7 @@ async function decide<S extends Subject>(request: DecisionRequest<S>, missing: s
       { current },
     );
   }
+  if (row) await settleVerdict(request.subject, row);
   return publicDecision(outcome.decision);
 }
 
@@ -51,7 +57,7 @@ export async function getPair(id: number) {
   const row = await candidatesRepository.pairRow(id);
   if (!row) throw notFound(`no pair ${id}`);
   const history = await decisionsRepository.history('pair', row.pairKey);
-  return { ...toPairItem(row), decisions: history.map(publicDecision) };
+  return { ...toPairItem(row), decisions: history.map(publicDecision), resolvedBy: await resolvedBy('pair', row.pairKey) };
 }
 
 /**
@@ -93,7 +99,7 @@ export async function getIdentityPair(id: number) {
   const pair = await candidatesRepository.identityPair(id);
   if (!pair) throw notFound(`no identity pair ${id}`);
   const history = await decisionsRepository.history('identity_pair', pair.pairKey);
-  return { pair, decisions: history.map(publicDecision) };
+  return { pair, decisions: history.map(publicDecision), resolvedBy: await resolvedBy('identity_pair', pair.pairKey) };
 }
 
 export async function decideIdentityPair(user: SessionUser, id: number, input: IdentityPairDecisionInput) {

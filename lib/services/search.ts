@@ -4,6 +4,7 @@ import { searchResultsRepository, type EmbeddingRows, type OutlierToWrite, type 
 import type { SearchJobParams } from '@/lib/schemas/jobs';
 import type { JobProgress } from '@/lib/services/job-progress';
 import { identityPairKeyOf, outlierKeyOf, pairKeyOf } from '@/lib/services/decisions';
+import { rebuildReview } from '@/lib/services/review';
 import { embeddingModelName } from '@/lib/services/scan';
 import { defaultCrossThreshold } from '@/lib/services/settings';
 import {
@@ -142,6 +143,8 @@ export async function runSearch(params: SearchJobParams, progress: JobProgress, 
     }),
     outlierRows,
   );
+  // verdicts given on earlier candidates explain the new ones too: found again or found anew
+  await rebuildReview();
   const write = ms(start);
   const written = found.cross.i.length + found.nearDuplicates.i.length;
   log(`wrote ${written} pairs in ${write.toFixed(1)} s (${Math.round(written / Math.max(write, 1e-3))} pairs/s)`);

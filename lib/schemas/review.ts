@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import type { IdentityPairItem, OutlierItem, PairItem } from '@/lib/repositories/candidates';
+import type { publicDecision } from '@/lib/services/decisions';
+import { identityPairDecisionSchema, outlierDecisionSchema, pairDecisionSchema } from '@/lib/schemas/candidates';
+
+/** What a decision looks like in the API. */
+type PublicDecision = ReturnType<typeof publicDecision>;
+
+/** A candidate's derived verdict and the curator's verdict it comes from. */
+export interface ResolvedBy {
+  verdict: string;
+  /** "resolved by alice: raj and raj koothrappali are the same person" */
+  reason: string;
+  decision: PublicDecision | null;
+}
+
+export interface FindingView {
+  kind: 'split' | 'misfiled' | 'duplicate' | 'standout' | 'lookalike';
+  folders: string[];
+  /** open candidates a verdict on it would settle besides the one decided */
+  evidence: number;
+  detail: Record<string, unknown>;
+}
+
+/** GET /api/review/next: `item` is what the item's own list returns. */
+export type ReviewNext =
+  | { type: 'pair'; item: PairItem; finding: FindingView; remaining: number }
+  | { type: 'identity_pair'; item: IdentityPairItem; finding: FindingView; remaining: number }
+  | { type: 'outlier'; item: OutlierItem; finding: FindingView; remaining: number }
+  | { type: null; item: null; finding: null; remaining: number };
+
+export interface ReviewPreview {
+  resolves: { pairs: number; identityPairs: number; outliers: number };
+  /** "and 1,932 pairs between raj and raj koothrappali" */
+  summary: string;
+}
+
+/** POST /api/review/preview: a verdict as its own decision route takes it, and what it is about. */
+export const reviewPreviewSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('pair'), id: z.number().int().positive(), decision: pairDecisionSchema }),
+  z.strictObject({ type: z.literal('identity_pair'), id: z.number().int().positive(), decision: identityPairDecisionSchema }),
+  z.strictObject({ type: z.literal('outlier'), id: z.number().int().positive(), decision: outlierDecisionSchema }),
+]);
+export type ReviewPreviewInput = z.infer<typeof reviewPreviewSchema>;
