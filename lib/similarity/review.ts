@@ -294,7 +294,8 @@ export function propagate(input: ReviewInput, model = new VerdictModel(input.ver
   for (const image of input.images.values()) {
     if (image.own !== 'open') continue;
     const move = model.move(image.folder, image.hash);
-    if (move) give('outlier', imageKey(image.folder, image.hash), 'mislabeled', move, `${image.path} belongs in ${move.toIdentity ?? 'no folder here'}`);
+    const key = imageKey(image.folder, image.hash);
+    if (move && !(move.subject === 'outlier' && move.subjectKey === key)) give('outlier', key, 'mislabeled', move, `${image.path} belongs in ${move.toIdentity ?? 'no folder here'}`);
   }
   return derived;
 }

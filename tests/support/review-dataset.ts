@@ -48,6 +48,20 @@ export const SEED_SCALE: ReviewDatasetOptions = {
   nearCopies: 40,
 };
 
+/** The seed's proportions at a quarter of its size, so the walk fits a CI run. */
+export const QUARTER_SCALE: ReviewDatasetOptions = {
+  folders: 323,
+  images: 14_400,
+  seed: 3,
+  lookalikePairs: 20,
+  splits: 8,
+  shiftedSplits: 3,
+  misfiled: 40,
+  misfiledFromLookalike: 14,
+  exactCopies: 10,
+  nearCopies: 10,
+};
+
 interface TruthImage {
   path: string;
   folder: string;
