@@ -22,12 +22,16 @@ export interface FindingView {
   detail: Record<string, unknown>;
 }
 
-/** GET /api/review/next: `item` is what the item's own list returns. */
+/** One queue entry: `item` is what the item's own list returns (GET /api/pairs, /api/identity-pairs, /api/outliers). */
+export type ReviewEntry =
+  | { type: 'pair'; item: PairItem; finding: FindingView }
+  | { type: 'identity_pair'; item: IdentityPairItem; finding: FindingView }
+  | { type: 'outlier'; item: OutlierItem; finding: FindingView };
+
+/** GET /api/review/next: the entry to decide, how many findings are open, and the one after it (to load ahead). */
 export type ReviewNext =
-  | { type: 'pair'; item: PairItem; finding: FindingView; remaining: number }
-  | { type: 'identity_pair'; item: IdentityPairItem; finding: FindingView; remaining: number }
-  | { type: 'outlier'; item: OutlierItem; finding: FindingView; remaining: number }
-  | { type: null; item: null; finding: null; remaining: number };
+  | (ReviewEntry & { remaining: number; upcoming: ReviewEntry | null })
+  | { type: null; item: null; finding: null; remaining: number; upcoming: null };
 
 export interface ReviewPreview {
   resolves: { pairs: number; identityPairs: number; outliers: number };

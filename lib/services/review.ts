@@ -2,9 +2,10 @@ import { badRequest, conflict, notFound } from '@/lib/errors';
 import type { SessionUser } from '@/lib/auth/guard';
 import { candidatesRepository } from '@/lib/repositories/candidates';
 import { decisionsRepository, type Subject } from '@/lib/repositories/decisions';
-import { reviewRepository, type Scope, type ScopeRows } from '@/lib/repositories/review';
+import type { IdentityPairItem, OutlierItem, PairItem } from '@/lib/repositories/candidates';
+import { reviewRepository, type Scope, type ScopeRows, type StoredFinding } from '@/lib/repositories/review';
 import type { IdentityPairDecisionInput, OutlierDecisionInput, PairDecisionInput } from '@/lib/schemas/candidates';
-import type { ReviewNext, ReviewPreview, ResolvedBy } from '@/lib/schemas/review';
+import type { ReviewEntry, ReviewNext, ReviewPreview, ResolvedBy } from '@/lib/schemas/review';
 import {
   effectiveStatus,
   findFindings,
@@ -76,28 +77,28 @@ export async function settleVerdict(subject: Subject, row: { key: string; folder
   await rebuildReview(await foldersOfVerdict(subject, row.key, row.folders));
 }
 
-const KIND_TYPE: Record<Subject, ReviewNext['type']> = { pair: 'pair', identity_pair: 'identity_pair', outlier: 'outlier' };
+/** The open candidate a finding names, as its own list shows it (null: decided meanwhile). */
+function itemOf(finding: StoredFinding): Promise<PairItem | IdentityPairItem | OutlierItem | null> {
+  if (finding.subject === 'pair') return reviewRepository.openPairByKey(finding.subjectKey);
+  if (finding.subject === 'identity_pair') return reviewRepository.openIdentityPairByKey(finding.subjectKey);
+  return reviewRepository.openOutlierByKey(finding.subjectKey);
+}
 
-/** The open candidate most worth a curator's next verdict: the top finding's, or nothing when none is left. */
+/**
+ * The open candidate most worth a curator's next verdict: the top finding's, or nothing when none
+ * is left. `upcoming` is the one after it, as things stand, for the page to load ahead.
+ */
 export async function reviewNext(): Promise<ReviewNext> {
   const [findings, counts] = await Promise.all([reviewRepository.topFindings(8), reviewRepository.findingCounts()]);
   const remaining = Object.values(counts).reduce((a, b) => a + b, 0);
+  const found: ReviewEntry[] = [];
   for (const finding of findings) {
-    const item =
-      finding.subject === 'pair'
-        ? await reviewRepository.openPairByKey(finding.subjectKey)
-        : finding.subject === 'identity_pair'
-          ? await reviewRepository.openIdentityPairByKey(finding.subjectKey)
-          : await reviewRepository.openOutlierByKey(finding.subjectKey);
-    if (!item) continue;
-    return {
-      type: KIND_TYPE[finding.subject],
-      item,
-      finding: { kind: finding.kind, folders: finding.folders, evidence: finding.evidence, detail: finding.detail },
-      remaining,
-    } as ReviewNext;
+    const item = await itemOf(finding);
+    if (item) found.push({ type: finding.subject, item, finding: { kind: finding.kind, folders: finding.folders, evidence: finding.evidence, detail: finding.detail } } as ReviewEntry);
+    if (found.length === 2) break;
   }
-  return { type: null, item: null, finding: null, remaining };
+  if (found.length === 0) return { type: null, item: null, finding: null, remaining, upcoming: null };
+  return { ...found[0], remaining, upcoming: found[1] ?? null } as ReviewNext;
 }
 
 /** The verdict a request would record, in the form the standing verdicts take, without recording it. */

@@ -46,20 +46,8 @@ function plantedSample(): string {
   return dir;
 }
 
-/**
- * The real thing: `facesift serve` (production build, web server and worker processes) on a
- * throwaway database holding the planted sample, scanned and searched, with an admin and a
- * curator to sign in as.
- */
-export default async function setup(project: TestProject) {
-  const database = await createTestDatabase('facesift_e2e');
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'facesift-e2e-'));
-  const env = { DATABASE_URL: database.url, FACESIFT_HOME: home, FACESIFT_MODEL_DIR: process.env.FACESIFT_MODEL_DIR ?? path.join(root, '.facesift', 'models') };
-  cli(['user', 'add', 'admin', '--role', 'admin', '--password', 'admin-password'], env);
-  cli(['user', 'add', 'curator', '--role', 'curator', '--password', 'curator-password'], env);
-  const dataset = plantedSample();
-  cli(['scan', '--root', dataset], env);
-  cli(['search', '--threshold', '0.3'], env);
+/** `facesift serve` (production build, web server and worker processes) on a free port, until stopped. */
+export async function serveFacesift(env: Record<string, string>): Promise<{ baseUrl: string; stop: () => Promise<void> }> {
   const port = await freePort();
   const server: ChildProcess = spawn(facesift, ['serve', '--port', String(port)], {
     env: { ...process.env, ...env },
@@ -75,12 +63,33 @@ export default async function setup(project: TestProject) {
     });
     server.once('exit', (code) => reject(new Error(`facesift serve exited with ${code}:\n${stderr}`)));
   });
+  const stop = async () => {
+    server.kill('SIGTERM');
+    await new Promise((resolve) => (server.exitCode === null ? server.once('exit', resolve) : resolve(null)));
+  };
+  return { baseUrl, stop };
+}
+
+/**
+ * The real thing: `facesift serve` (production build, web server and worker processes) on a
+ * throwaway database holding the planted sample, scanned and searched, with an admin and a
+ * curator to sign in as.
+ */
+export default async function setup(project: TestProject) {
+  const database = await createTestDatabase('facesift_e2e');
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'facesift-e2e-'));
+  const env = { DATABASE_URL: database.url, FACESIFT_HOME: home, FACESIFT_MODEL_DIR: process.env.FACESIFT_MODEL_DIR ?? path.join(root, '.facesift', 'models') };
+  cli(['user', 'add', 'admin', '--role', 'admin', '--password', 'admin-password'], env);
+  cli(['user', 'add', 'curator', '--role', 'curator', '--password', 'curator-password'], env);
+  const dataset = plantedSample();
+  cli(['scan', '--root', dataset], env);
+  cli(['search', '--threshold', '0.3'], env);
+  const { baseUrl, stop } = await serveFacesift(env);
   project.provide('baseUrl', baseUrl);
   project.provide('e2eDatabaseUrl', database.url);
   project.provide('e2eHome', home);
   return async () => {
-    server.kill('SIGTERM');
-    await new Promise((resolve) => (server.exitCode === null ? server.once('exit', resolve) : resolve(null)));
+    await stop();
     await database.drop();
     fs.rmSync(home, { recursive: true, force: true });
     fs.rmSync(dataset, { recursive: true, force: true });

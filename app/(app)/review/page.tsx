@@ -1,0 +1,17 @@
+import { requirePageUser } from '@/lib/auth/page-user';
+import { reviewNext } from '@/lib/services/review';
+import { ReviewQueue } from '@/components/review/review-queue';
+
+// the queue changes with every verdict: never served from a cache
+export const dynamic = 'force-dynamic';
+
+export async function generateMetadata() {
+  await requirePageUser();
+  return { title: 'Review queue · facesift' };
+}
+
+/** The first entry comes with the page; the client asks the API for every later one. */
+export default async function ReviewPage() {
+  await requirePageUser();
+  return <ReviewQueue initial={await reviewNext()} />;
+}
