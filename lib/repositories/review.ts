@@ -53,7 +53,10 @@ const TABLES: Record<Subject, { table: string; key: string; inScope: (p: number)
 };
 
 export const reviewRepository = {
-  /** The latest decision of every subject, unless it is "open" (an undone verdict is no verdict). */
+  /**
+   * The latest decision of every subject, unless it is "open" (an undone verdict is no verdict) or
+   * "fine" on a pair (the most common verdict, which explains no other candidate).
+   */
   async standingVerdicts(): Promise<Verdict[]> {
     const { rows } = await getPool().query<Verdict>(
       `SELECT * FROM (
@@ -61,7 +64,7 @@ export const reviewRepository = {
                 d."fromIdentity", d."toIdentity", d."keepHash", d."dropHash", u.name AS "decidedBy"
            FROM "Decision" d JOIN "User" u ON u.id = d."userId"
           ORDER BY d.subject, d."subjectKey", d.id DESC) latest
-        WHERE verdict <> 'open' ORDER BY id`,
+        WHERE verdict <> 'open' AND NOT (subject = 'pair' AND verdict = 'fine') ORDER BY id`,
     );
     return rows;
   },

@@ -131,6 +131,9 @@ class UnionFind {
 
 const NOBODY = '\u0000someone else';
 
+/** Two folder names in the order lists show them. */
+const both = (a: string, b: string) => (a < b ? `${a} and ${b}` : `${b} and ${a}`);
+
 /** What the standing verdicts say about people, images and copies. */
 export class VerdictModel {
   private persons = new UnionFind();
@@ -270,13 +273,13 @@ export function propagate(input: ReviewInput, model = new VerdictModel(input.ver
         give('pair', p.key, 'mislabeled', moved, `${path} belongs in ${moved.toIdentity}`);
       } else {
         const same = model.sameVerdict(whereA, whereB);
-        if (same) give('pair', p.key, 'mislabeled', same, `${whereA} and ${whereB} are the same person`);
+        if (same) give('pair', p.key, 'mislabeled', same, `${both(whereA, whereB)} are the same person`);
       }
       continue;
     }
     const different = model.differentVerdict(whereA, whereB);
     if (different && !standsOut(p.folderA, p.hashA, whereB) && !standsOut(p.folderB, p.hashB, whereA)) {
-      give('pair', p.key, 'fine', different, `${model.person(whereA)} and ${model.person(whereB)} are different people`);
+      give('pair', p.key, 'fine', different, `${both(whereA, whereB)} are different people`);
     }
   }
 
@@ -284,11 +287,11 @@ export function propagate(input: ReviewInput, model = new VerdictModel(input.ver
     if (fp.own !== 'open') continue;
     if (model.person(fp.a) === model.person(fp.b)) {
       const same = model.sameVerdict(fp.a, fp.b);
-      if (same) give('identity_pair', fp.key, 'same', same, `${fp.a} and ${fp.b} are the same person`);
+      if (same) give('identity_pair', fp.key, 'same', same, `${both(fp.a, fp.b)} are the same person`);
       continue;
     }
     const different = model.differentVerdict(fp.a, fp.b);
-    if (different && different.subjectKey !== fp.key) give('identity_pair', fp.key, 'different', different, `${fp.a} and ${fp.b} are different people`);
+    if (different && different.subjectKey !== fp.key) give('identity_pair', fp.key, 'different', different, `${both(fp.a, fp.b)} are different people`);
   }
 
   for (const image of input.images.values()) {
