@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds node_modules/faiss-node (installed with its install script disabled: that script downloads
 # a prebuilt binary or clones faiss from GitHub) from the package's own src/ against the system
-# libfaiss, together with facesift's similarity addon (scripts/faiss/). Nothing is downloaded:
+# libfaiss (recipe: scripts/faiss/binding.gyp). faiss-node is the reference the tests and benchmarks
+# compare facesift's own addon (native/, scripts/build-native.sh) with. Nothing is downloaded:
 # node-gyp comes with npm and the Node headers from the running node's prefix.
-# Idempotent: does nothing when both addons exist, load, and were built from the current sources.
+# Idempotent: does nothing when the addon exists, loads, and was built from the current recipe.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,33 +28,20 @@ if ! lib_present libblas.so || ! lib_present liblapack.so; then
   sudo apt-get install -y libopenblas-dev"
 fi
 
-node_prefix="$(node -p 'require("path").resolve(process.execPath, "..", "..")')"
-[[ -f "$node_prefix/include/node/node_api.h" ]] ||
-  fail "no Node headers under $node_prefix/include/node (the running node's prefix); install the headers that match $(node -v)"
-
-if [[ -n "${npm_config_node_gyp:-}" && -f "${npm_config_node_gyp}" ]]; then
-  node_gyp="$npm_config_node_gyp"
-else
-  npm_cli="$(readlink -f "$(command -v npm)")" || fail "npm not found"
-  node_gyp="$(dirname "$(dirname "$npm_cli")")/node_modules/node-gyp/bin/node-gyp.js"
-fi
-[[ -f "$node_gyp" ]] || fail "node-gyp not found (looked for the copy bundled with npm at $node_gyp)"
+source "$root/scripts/node-gyp-env.sh"
 
 release="$pkg/build/Release"
 stamp="$pkg/build/facesift.stamp"
-wanted="$(cat "$src"/binding.gyp "$src"/*.cc "$src"/*.h "$pkg/package.json" <(node -p process.versions.modules) | sha256sum | cut -d' ' -f1)"
+wanted="$(cat "$src"/binding.gyp "$pkg/package.json" <(node -p process.versions.modules) | sha256sum | cut -d' ' -f1)"
 
 loads() {
-  (cd "$root" && node -e '
-    require("faiss-node");
-    require("faiss-node/build/Release/facesift_similarity.node");
-  ') >/dev/null 2>&1
+  (cd "$root" && node -e 'require("faiss-node")') >/dev/null 2>&1
 }
 
 exec 9>"$pkg/.facesift-build.lock"
 flock 9
 
-if [[ -f "$release/faiss-node.node" && -f "$release/facesift_similarity.node" && -f "$stamp" ]] &&
+if [[ -f "$release/faiss-node.node" && -f "$stamp" ]] &&
   [[ "$(cat "$stamp")" == "$wanted" ]] && loads; then
   echo "build-faiss: up to date"
   exit 0
@@ -67,16 +55,14 @@ fi
 
 cp "$src/binding.gyp" "$pkg/binding.gyp"
 rm -rf "$pkg/facesift"
-mkdir -p "$pkg/facesift"
-cp "$src"/*.cc "$src"/*.h "$pkg/facesift/"
 
 log="$pkg/build-faiss.log"
-echo "build-faiss: compiling faiss-node and facesift_similarity (log: ${log#"$root"/})"
+echo "build-faiss: compiling faiss-node (log: ${log#"$root"/})"
 started=$SECONDS
 if ! (cd "$pkg" && node "$node_gyp" rebuild --nodedir="$node_prefix" --jobs=max) >"$log" 2>&1; then
   grep -E 'error|Error' "$log" | head -20 >&2 || true
   fail "compilation failed; see $log"
 fi
-loads || fail "the built addons do not load; try: node -e \"require('faiss-node')\" in $root"
+loads || fail "the built addon does not load; try: node -e \"require('faiss-node')\" in $root"
 echo "$wanted" >"$stamp"
 echo "build-faiss: built in $((SECONDS - started)) s"

@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 say() { printf 'setup: %s\n' "$*" >&2; }
 
-# System packages: Chromium for browser tests, libfaiss + OpenBLAS for faiss-node, a C++ toolchain for node-gyp.
+# System packages: Chromium for browser tests, libfaiss + OpenBLAS for faiss-node, a C++ toolchain for
+# node-gyp (faiss-node and facesift's own addon in native/ are both compiled here).
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -f /usr/include/faiss/Index.h ] || missing+=(libfaiss-dev)
@@ -33,6 +34,7 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 
 bash scripts/build-faiss.sh
+bash scripts/build-native.sh
 node scripts/fetch-model.mjs
 
 # Prisma's CLI insists on a query-engine library path even for the engine-less client it generates;

@@ -1,4 +1,5 @@
 import { handleEmbedBatchJob, handleImportJob, handleScanJob, handleSearchJob } from '@/lib/services/jobs';
+import { handleSearchFinishJob, handleSearchTileJob } from '@/lib/services/search-run';
 import type { JobHandlers } from '@/workers/worker';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -8,4 +9,6 @@ export const jobHandlers: JobHandlers = {
   'embed-batch': ({ jobId, imageIds }) => handleEmbedBatchJob(jobId, imageIds, log),
   search: ({ jobId }) => handleSearchJob(jobId, log),
   'import-npz': ({ jobId }) => handleImportJob(jobId, log),
+  'search-tile': (payload) => handleSearchTileJob(payload, log),
+  'search-finish': (payload) => handleSearchFinishJob(payload, log),
 };

@@ -6,7 +6,7 @@ import { jobNames, jobPayloads, type JobName, type JobPayload } from '@/lib/queu
  * (expire and retry the jobs of a worker that died).
  */
 /** How long a claimed job may run before pg-boss deems its worker dead and hands it to another. */
-const expireInSeconds: Record<JobName, number> = { scan: 900, 'embed-batch': 300, search: 3600, 'import-npz': 3600 };
+const expireInSeconds: Record<JobName, number> = { scan: 900, 'embed-batch': 300, search: 3600, 'import-npz': 3600, 'search-tile': 600, 'search-finish': 3600 };
 
 const globalForQueue = globalThis as unknown as { boss?: Promise<PgBoss> };
 
@@ -30,6 +30,14 @@ export function getBoss(role: 'sender' | 'worker' = 'sender'): Promise<PgBoss> {
 export async function enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options: PgBoss.SendOptions = {}) {
   const boss = await getBoss();
   return boss.send(name, jobPayloads[name].parse(payload), options);
+}
+
+/** Many jobs of one name in one statement (a search's tiles: a thousand and more at a million images). */
+export async function enqueueMany<N extends JobName>(name: N, payloads: JobPayload<N>[]) {
+  const boss = await getBoss();
+  for (let start = 0; start < payloads.length; start += 1000) {
+    await boss.insert(payloads.slice(start, start + 1000).map((payload) => ({ name, data: jobPayloads[name].parse(payload) })));
+  }
 }
 
 export async function stopBoss(options: { graceful: boolean; timeout?: number } = { graceful: true }) {

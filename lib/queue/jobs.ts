@@ -10,6 +10,10 @@ export const jobPayloads = {
   'embed-batch': z.object({ jobId: z.string().uuid(), imageIds: z.array(z.number().int()).min(1) }),
   search: z.object({ jobId: z.string().uuid() }),
   'import-npz': z.object({ jobId: z.string().uuid() }),
+  /** One tile of a search run (row block x column block); any worker takes it. */
+  'search-tile': z.object({ jobId: z.string().uuid(), runId: z.number().int().positive(), tile: z.number().int().nonnegative() }),
+  /** What needs the whole run once its last tile is done; then the run becomes current. */
+  'search-finish': z.object({ jobId: z.string().uuid(), runId: z.number().int().positive() }),
 } as const;
 
 export type JobName = keyof typeof jobPayloads;

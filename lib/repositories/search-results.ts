@@ -1,18 +1,22 @@
 import type pg from 'pg';
 import { getPool, withTransaction } from '@/lib/db';
 import { copyBinary } from '@/lib/repositories/binary-copy';
-import { candidatesRepository } from '@/lib/repositories/candidates';
 import { SUBJECTS } from '@/lib/repositories/decisions';
+import { runTable, RUN_TABLES, type RunTable } from '@/lib/repositories/search-runs';
+
+const quoted = (table: RunTable, runId: number) => `"${runTable(table, runId)}"`;
 
 export interface EmbeddingRows {
   imageIds: Int32Array;
   identityIds: Int32Array;
   hashes: string[];
   paths: string[];
-  identityNames: Map<number, string>;
   vectors: Float32Array;
   dim: number;
 }
+
+/** A row's place in the order every search reads embeddings in: by person, then image. */
+export type RowKey = [identityId: number, imageId: number];
 
 export interface PairRowsToWrite {
   kind: 'cross_identity' | 'near_duplicate';
@@ -47,120 +51,242 @@ export interface OutlierToWrite {
   subjectKey: string;
 }
 
-const LOAD_CHUNK = 10_000;
+export interface IdentityPairEvidence {
+  identityAId: number;
+  identityBId: number;
+  pairCount: number;
+  maxSimilarity: number;
+  meanSimilarity: number;
+}
 
-/**
- * Rows load several times faster into bare tables, with each index then built by one sort, than
- * with every row inserted into every index. The definitions are read from the database itself, so
- * the migrations stay the one place indexes are declared.
- */
-async function withIndexesBuiltAfter(client: pg.PoolClient, tables: string[], load: () => Promise<void>) {
-  const { rows: indexes } = await client.query<{ name: string; definition: string }>(
-    `SELECT i.indexname AS name, i.indexdef AS definition FROM pg_indexes i
-      WHERE i.schemaname = current_schema() AND i.tablename = ANY($1)
-        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.contype = 'p')`,
-    [tables],
-  );
-  for (const index of indexes) await client.query(`DROP INDEX "${index.name}"`);
-  await load();
-  for (const index of indexes) await client.query(index.definition);
+const LOAD_CHUNK = 10_000;
+const USABLE = `i.status = 'ok' AND e.model = $1`;
+
+async function copyPairs(client: pg.PoolClient, table: string, pairs: PairRowsToWrite[]) {
+  const columns = ['kind', 'imageAId', 'imageBId', 'identityAId', 'identityBId', 'similarity', 'pairKey'];
+  for (const set of pairs) {
+    await copyBinary(client, table, columns, set.count, (row, p) => {
+      row.text(set.kind).int4(set.imageA(p)).int4(set.imageB(p)).int4(set.identityA(p)).int4(set.identityB(p));
+      row.float8(set.similarity(p)).text(set.pairKey(p));
+    });
+  }
+}
+
+async function copyOutliers(client: pg.PoolClient, table: string, outliers: OutlierToWrite[]) {
+  const columns = ['imageId', 'identityId', 'score', 'neighbourScore', 'nearestIdentityId', 'nearestSimilarity', 'flagged', 'subjectKey'];
+  await copyBinary(client, table, columns, outliers.length, (row, k) => {
+    const o = outliers[k];
+    row.int4(o.imageId).int4(o.identityId).float8(o.score).float8(o.neighbourScore);
+    row.int4(o.nearestIdentityId).float8(o.nearestSimilarity).bool(o.flagged).text(o.subjectKey);
+  });
 }
 
 export const searchResultsRepository = {
-  /** Every usable embedding of the current model, grouped by person so labels come out dense. */
-  async loadEmbeddings(model: string): Promise<EmbeddingRows> {
-    const pool = getPool();
-    const { rows: countRows } = await pool.query<{ n: number; dim: number | null }>(
-      `SELECT count(*)::int AS n, max(e.dim) AS dim FROM "Embedding" e JOIN "Image" i ON i.id = e."imageId"
-        WHERE i.status = 'ok' AND e.model = $1`,
+  /** How many usable embeddings of the model there are, and their dimension. */
+  async countEmbeddings(model: string): Promise<{ n: number; dim: number }> {
+    const { rows } = await getPool().query<{ n: number; dim: number | null }>(
+      `SELECT count(*)::int AS n, max(e.dim) AS dim FROM "Embedding" e JOIN "Image" i ON i.id = e."imageId" WHERE ${USABLE}`,
       [model],
     );
-    const n = countRows[0].n;
-    const dim = countRows[0].dim ?? 0;
-    const out: EmbeddingRows = {
-      imageIds: new Int32Array(n),
-      identityIds: new Int32Array(n),
-      hashes: new Array(n),
-      paths: new Array(n),
-      identityNames: new Map(),
-      vectors: new Float32Array(n * dim),
-      dim,
-    };
-    const names = await pool.query<{ id: number; name: string }>(`SELECT id, name FROM "Identity"`);
-    for (const row of names.rows) out.identityNames.set(row.id, row.name);
-    let row = 0;
-    let after: [number, number] = [-1, -1];
-    while (row < n) {
-      const { rows } = await pool.query<{ id: number; identityId: number; contentHash: string; path: string; vector: Buffer }>(
-        `SELECT i.id, i."identityId", i."contentHash", i.path, e.vector FROM "Embedding" e JOIN "Image" i ON i.id = e."imageId"
-          WHERE i.status = 'ok' AND e.model = $1 AND (i."identityId", i.id) > ($2, $3)
-          ORDER BY i."identityId", i.id LIMIT ${LOAD_CHUNK}`,
-        [model, after[0], after[1]],
-      );
-      if (rows.length === 0) break;
-      for (const r of rows) {
-        if (row >= n) break;
-        out.imageIds[row] = r.id;
-        out.identityIds[row] = r.identityId;
-        out.hashes[row] = r.contentHash;
-        out.paths[row] = r.path;
-        out.vectors.set(new Float32Array(r.vector.buffer, r.vector.byteOffset, dim), row * dim);
-        row++;
-      }
-      const last = rows[rows.length - 1];
-      after = [last.identityId, last.id];
-    }
-    return out;
+    return { n: rows[0].n, dim: rows[0].dim ?? 0 };
   },
 
   /**
-   * Replaces every candidate with this run's, in one transaction (the UI never sees half a result),
-   * and gives each candidate its latest decision and that verdict: decisions are keyed by content,
-   * so a pair found again comes back decided and a pair whose images changed comes back open.
+   * The usable embeddings after `after` up to and including `last` (all when null), in row order,
+   * a chunk at a time: a search never holds more of them than a block.
    */
-  async replaceResults(pairs: PairRowsToWrite[], identityPairs: IdentityPairToWrite[], outliers: OutlierToWrite[]): Promise<void> {
-    await withTransaction(async (client) => {
-      await client.query('TRUNCATE "CandidatePair", "IdentityPair", "Outlier" RESTART IDENTITY');
-      await client.query(`SET LOCAL maintenance_work_mem = '256MB'`);
-      // A crash before the flush rolls back to the previous whole result, and the job's own
-      // (synchronous) completion write flushes this one first, so no wait is needed here.
-      await client.query(`SET LOCAL synchronous_commit = off`);
-      await withIndexesBuiltAfter(client, ['CandidatePair', 'IdentityPair', 'Outlier'], async () => {
-        const pairColumns = ['kind', 'imageAId', 'imageBId', 'identityAId', 'identityBId', 'similarity', 'pairKey'];
-        for (const set of pairs) {
-          await copyBinary(client, 'CandidatePair', pairColumns, set.count, (row, p) => {
-            row.text(set.kind).int4(set.imageA(p)).int4(set.imageB(p)).int4(set.identityA(p)).int4(set.identityB(p));
-            row.float8(set.similarity(p)).text(set.pairKey(p));
-          });
-        }
-        const identityPairColumns = ['identityAId', 'identityBId', 'centroidSimilarity', 'pairCount', 'maxSimilarity', 'meanSimilarity', 'score', 'pairKey'];
-        await copyBinary(client, 'IdentityPair', identityPairColumns, identityPairs.length, (row, k) => {
-          const ip = identityPairs[k];
-          row.int4(ip.identityAId).int4(ip.identityBId).float8(ip.centroidSimilarity).int4(ip.pairCount);
-          row.float8(ip.maxSimilarity).float8(ip.meanSimilarity).float8(ip.score).text(ip.pairKey);
-        });
-        const outlierColumns = ['imageId', 'identityId', 'score', 'neighbourScore', 'nearestIdentityId', 'nearestSimilarity', 'flagged', 'subjectKey'];
-        await copyBinary(client, 'Outlier', outlierColumns, outliers.length, (row, k) => {
-          const o = outliers[k];
-          row.int4(o.imageId).int4(o.identityId).float8(o.score).float8(o.neighbourScore);
-          row.int4(o.nearestIdentityId).float8(o.nearestSimilarity).bool(o.flagged).text(o.subjectKey);
-        });
-        // before the indexes exist, so the few decided rows cost no index churn; undone ones
-        // too, since the next decision of such a subject replaces the undoing one
-        for (const [subject, { table, key }] of Object.entries(SUBJECTS)) {
-          await client.query(
-            `UPDATE ${table} t SET status = d.verdict, "decisionId" = d.id
-               FROM (SELECT DISTINCT ON ("subjectKey") "subjectKey", verdict, id FROM "Decision"
-                      WHERE subject = '${subject}' ORDER BY "subjectKey", id DESC) d
-              WHERE t.${key} = d."subjectKey"`,
-          );
-        }
+  async *embeddingChunks(model: string, dim: number, after: RowKey, last: RowKey | null): AsyncGenerator<EmbeddingRows> {
+    let from = after;
+    for (;;) {
+      const { rows } = await getPool().query<{ id: number; identityId: number; contentHash: string; path: string; vector: Buffer }>(
+        `SELECT i.id, i."identityId", i."contentHash", i.path, e.vector FROM "Embedding" e JOIN "Image" i ON i.id = e."imageId"
+          WHERE ${USABLE} AND (i."identityId", i.id) > ($2, $3) ${last ? 'AND (i."identityId", i.id) <= ($4, $5)' : ''}
+          ORDER BY i."identityId", i.id LIMIT ${LOAD_CHUNK}`,
+        last ? [model, from[0], from[1], last[0], last[1]] : [model, from[0], from[1]],
+      );
+      if (rows.length === 0) return;
+      const chunk: EmbeddingRows = {
+        imageIds: new Int32Array(rows.length),
+        identityIds: new Int32Array(rows.length),
+        hashes: new Array(rows.length),
+        paths: new Array(rows.length),
+        vectors: new Float32Array(rows.length * dim),
+        dim,
+      };
+      rows.forEach((r, k) => {
+        if (r.vector.length !== dim * 4) throw new Error(`the embedding of ${r.path} has ${r.vector.length} bytes, not ${dim * 4}: rescan with --force`);
+        chunk.imageIds[k] = r.id;
+        chunk.identityIds[k] = r.identityId;
+        chunk.hashes[k] = r.contentHash;
+        chunk.paths[k] = r.path;
+        chunk.vectors.set(new Float32Array(r.vector.buffer.slice(r.vector.byteOffset, r.vector.byteOffset + dim * 4)), k * dim);
       });
-      await candidatesRepository.recountPairStatuses(client);
-      // The planner needs the new distributions at once (the first page after a search must not
-      // wait for autovacuum); a small sample is enough for choosing between these indexes.
-      await client.query(`SET LOCAL default_statistics_target = 10`);
-      await client.query('ANALYZE "CandidatePair", "IdentityPair", "Outlier"');
+      yield chunk;
+      const end = rows[rows.length - 1];
+      from = [end.identityId, end.id];
+      if (rows.length < LOAD_CHUNK) return;
+    }
+  },
+
+  async identityNames(): Promise<Map<number, string>> {
+    const { rows } = await getPool().query<{ id: number; name: string }>(`SELECT id, name FROM "Identity"`);
+    return new Map(rows.map((row) => [row.id, row.name]));
+  },
+
+  /**
+   * A tile's rows, with its done mark, in one transaction: a retried tile finds either all of an
+   * earlier attempt (and writes nothing) or none of it. Rows are written only while the run's
+   * qualifying pairs stay under its cap; beyond it the search fails in its finish step anyway.
+   * Null when the tile was done already or the run is no longer being built.
+   */
+  async writeTile(
+    runId: number,
+    tile: number,
+    rows: { pairs: PairRowsToWrite[]; outliers: OutlierToWrite[] },
+    stats: { qualifying: number; histogram: Float64Array; seconds: number },
+    beforeCommit: () => Promise<void> = async () => {},
+  ): Promise<{ tilesDone: number; tiles: number } | null> {
+    return withTransaction(async (client) => {
+      const { rows: state } = await client.query<{ state: string; status: string; maxPairs: number; qualifying: string }>(
+        `SELECT t.state, r.status, r."maxPairs", r.qualifying FROM "SearchTile" t JOIN "SearchRun" r ON r.id = t."runId"
+          WHERE t."runId" = $1 AND t.tile = $2 FOR UPDATE OF t`,
+        [runId, tile],
+      );
+      if (!state[0] || state[0].state === 'done' || state[0].status !== 'building') return null;
+      await client.query(`SET LOCAL synchronous_commit = off`);
+      const pairCount = rows.pairs.reduce((sum, set) => sum + set.count, 0);
+      if (Number(state[0].qualifying) + stats.qualifying <= state[0].maxPairs) {
+        await copyPairs(client, runTable('CandidatePair', runId), rows.pairs);
+      }
+      await copyOutliers(client, runTable('Outlier', runId), rows.outliers);
+      await client.query(
+        `UPDATE "SearchTile" SET state = 'done', pairs = $3, qualifying = $4, histogram = $5, seconds = $6, "finishedAt" = now(), error = NULL
+          WHERE "runId" = $1 AND tile = $2`,
+        [runId, tile, pairCount, stats.qualifying, Array.from(stats.histogram), stats.seconds],
+      );
+      // before the run's counters, whose row every tile's write ends on
+      await beforeCommit();
+      const { rows: run } = await client.query<{ tilesDone: number; tiles: number }>(
+        `UPDATE "SearchRun" SET "tilesDone" = "tilesDone" + 1, qualifying = qualifying + $2 WHERE id = $1 RETURNING "tilesDone", tiles`,
+        [runId, stats.qualifying],
+      );
+      return run[0];
     });
+  },
+
+  /** Cross-identity pairs per person pair (ids in ascending order), from the run's written pairs. */
+  async identityPairEvidence(runId: number): Promise<IdentityPairEvidence[]> {
+    const { rows } = await getPool().query<IdentityPairEvidence>(
+      `SELECT LEAST("identityAId", "identityBId") AS "identityAId", GREATEST("identityAId", "identityBId") AS "identityBId",
+              count(*)::int AS "pairCount", max(similarity) AS "maxSimilarity",
+              -- summed in one order, whichever order the tiles wrote them in
+              avg(similarity ORDER BY similarity) AS "meanSimilarity"
+         FROM ${quoted('CandidatePair', runId)} WHERE kind = 'cross_identity' GROUP BY 1, 2`,
+    );
+    return rows;
+  },
+
+  async writeIdentityPairs(runId: number, identityPairs: IdentityPairToWrite[]) {
+    await withTransaction(async (client) => {
+      const table = runTable('IdentityPair', runId);
+      await client.query(`DELETE FROM "${table}"`);
+      const columns = ['identityAId', 'identityBId', 'centroidSimilarity', 'pairCount', 'maxSimilarity', 'meanSimilarity', 'score', 'pairKey'];
+      await copyBinary(client, table, columns, identityPairs.length, (row, k) => {
+        const ip = identityPairs[k];
+        row.int4(ip.identityAId).int4(ip.identityBId).float8(ip.centroidSimilarity).int4(ip.pairCount);
+        row.float8(ip.maxSimilarity).float8(ip.meanSimilarity).float8(ip.score).text(ip.pairKey);
+      });
+    });
+  },
+
+  /**
+   * Images of identical content (usable embeddings of the model) with no near-duplicate row of
+   * the run between them yet, by image id: what the finish step adds whatever their cosine.
+   */
+  async sameContentWithoutPair(runId: number, model: string): Promise<[number, number][]> {
+    const { rows } = await getPool().query<{ a: number; b: number }>(
+      `WITH usable AS (SELECT i.id, i."identityId", i."contentHash" FROM "Embedding" e JOIN "Image" i ON i.id = e."imageId" WHERE ${USABLE}),
+            shared AS (SELECT "contentHash" FROM usable GROUP BY 1 HAVING count(*) > 1)
+       SELECT x.id AS a, y.id AS b FROM usable x JOIN usable y ON y."contentHash" = x."contentHash" AND (y."identityId", y.id) > (x."identityId", x.id)
+        WHERE x."contentHash" IN (SELECT "contentHash" FROM shared)
+          AND NOT EXISTS (SELECT 1 FROM ${quoted('CandidatePair', runId)} p
+                           WHERE p.kind = 'near_duplicate' AND ((p."imageAId" = x.id AND p."imageBId" = y.id) OR (p."imageAId" = y.id AND p."imageBId" = x.id)))
+        ORDER BY x."identityId", x.id, y."identityId", y.id`,
+      [model],
+    );
+    return rows.map((row) => [row.a, row.b]);
+  },
+
+  async embeddingsOf(imageIds: number[], dim: number): Promise<EmbeddingRows> {
+    const { rows } = await getPool().query<{ id: number; identityId: number; contentHash: string; path: string; vector: Buffer }>(
+      `SELECT i.id, i."identityId", i."contentHash", i.path, e.vector FROM "Embedding" e JOIN "Image" i ON i.id = e."imageId" WHERE i.id = ANY($1)`,
+      [imageIds],
+    );
+    const out: EmbeddingRows = { imageIds: new Int32Array(rows.length), identityIds: new Int32Array(rows.length), hashes: [], paths: [], vectors: new Float32Array(rows.length * dim), dim };
+    rows.forEach((r, k) => {
+      out.imageIds[k] = r.id;
+      out.identityIds[k] = r.identityId;
+      out.hashes.push(r.contentHash);
+      out.paths.push(r.path);
+      out.vectors.set(new Float32Array(r.vector.buffer.slice(r.vector.byteOffset, r.vector.byteOffset + dim * 4)), k * dim);
+    });
+    return out;
+  },
+
+  async addPairs(runId: number, pairs: PairRowsToWrite[]) {
+    await withTransaction((client) => copyPairs(client, runTable('CandidatePair', runId), pairs));
+  },
+
+  /**
+   * Makes the run's tables what readers will query: each candidate gets its subject's latest
+   * decision and verdict (decisions are keyed by content, so a pair found again comes back decided
+   * and one whose images changed comes back open), before the indexes exist so the few decided rows
+   * cost no index churn; then the indexes the partitioned tables declare, built by one sort each;
+   * then statistics. Nobody reads these tables yet, so none of it holds up a reader. Answers the
+   * last decision copied: the switch copies any later one.
+   */
+  async prepareForReaders(runId: number): Promise<number> {
+    const client = await getPool().connect();
+    try {
+      const { rows: mark } = await client.query<{ id: number }>(`SELECT COALESCE(max(id), 0) AS id FROM "Decision"`);
+      await client.query(`SET maintenance_work_mem = '256MB'`);
+      for (const [subject, { table, key }] of Object.entries(SUBJECTS)) {
+        await client.query(
+          `UPDATE ${quoted(table.slice(1, -1) as RunTable, runId)} t SET status = d.verdict, "decisionId" = d.id
+             FROM (SELECT DISTINCT ON ("subjectKey") "subjectKey", verdict, id FROM "Decision"
+                    WHERE subject = '${subject}' AND id <= $1 ORDER BY "subjectKey", id DESC) d
+            WHERE t.${key} = d."subjectKey" AND t."decisionId" IS DISTINCT FROM d.id`,
+          [mark[0].id],
+        );
+      }
+      const { rows: indexes } = await client.query<{ name: string; table: RunTable; definition: string }>(
+        `SELECT indexname AS name, tablename AS table, indexdef AS definition FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ANY($1)`,
+        [RUN_TABLES],
+      );
+      for (const index of indexes) {
+        const own = `"${index.name}_r${runId}"`;
+        await client.query(
+          index.definition.replace(/^CREATE (UNIQUE )?INDEX \S+ ON ONLY \S+ USING/, (_all, unique = '') => `CREATE ${unique}INDEX IF NOT EXISTS ${own} ON ${quoted(index.table, runId)} USING`),
+        );
+      }
+      // A small sample is enough for choosing between these indexes, and the first page after the
+      // switch must not wait for autovacuum.
+      await client.query(`SET default_statistics_target = 10`);
+      for (const table of RUN_TABLES) await client.query(`ANALYZE ${quoted(table, runId)}`);
+      return mark[0].id;
+    } finally {
+      client.release();
+    }
+  },
+
+  /** Pairs of the run per kind and per status: the summary and the status ledger's new totals. */
+  async pairCounts(runId: number): Promise<{ kind: string; status: string; n: number }[]> {
+    const { rows } = await getPool().query(`SELECT kind::text, status, count(*)::int AS n FROM ${quoted('CandidatePair', runId)} GROUP BY 1, 2`);
+    return rows;
+  },
+
+  async flaggedOutliers(runId: number): Promise<number> {
+    const { rows } = await getPool().query(`SELECT count(*)::int AS n FROM ${quoted('Outlier', runId)} WHERE flagged`);
+    return rows[0].n;
   },
 };

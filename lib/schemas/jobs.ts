@@ -16,6 +16,8 @@ export const searchParamsSchema = z.object({
   threshold: z.number().min(-1).max(1).optional(),
   duplicateThreshold: z.number().min(-1).max(1).optional(),
   maxPairs: z.number().int().positive().optional(),
+  /** rows per block of the tiled search (see lib/services/search-run.ts) */
+  tileRows: z.number().int().positive().optional(),
 });
 export type SearchJobParams = z.infer<typeof searchParamsSchema>;
 

@@ -4,6 +4,7 @@ import type { SessionUser } from '@/lib/auth/guard';
 import { candidatesRepository, toPairItem } from '@/lib/repositories/candidates';
 import { decisionsRepository, type DecisionRecord, type DecisionRequest, type Subject } from '@/lib/repositories/decisions';
 import { identitiesRepository } from '@/lib/repositories/identities';
+import { searchRunsRepository } from '@/lib/repositories/search-runs';
 import type { IdentityPairDecisionInput, OutlierDecisionInput, PairDecisionInput } from '@/lib/schemas/candidates';
 import { badRequest } from '@/lib/errors';
 import { checkAgainstPropagation, resolvedBy, settleVerdict } from '@/lib/services/review';
@@ -36,8 +37,17 @@ export function publicDecision(d: DecisionRecord) {
  * when another verdict already settled this candidate otherwise); then what it explains follows it.
  */
 async function decide<S extends Subject>(request: DecisionRequest<S>, missing: string, refusal = '') {
-  const row = await checkAgainstPropagation(request.subject, request.id, request.verdict);
-  const outcome = await decisionsRepository.decide(request);
+  let id = request.id;
+  let row = await checkAgainstPropagation(request.subject, id, request.verdict);
+  // An id of the previous search run: the decision goes to the same subject (content pair, person
+  // pair, image in its folder) in the current run when it is there. Ids are never reused, so an old
+  // id can only lead to its own subject.
+  const successor = row ? null : await searchRunsRepository.successorOf(request.subject, id);
+  if (successor !== null) {
+    id = successor;
+    row = await checkAgainstPropagation(request.subject, id, request.verdict);
+  }
+  const outcome = await decisionsRepository.decide({ ...request, id });
   if (outcome.kind === 'missing') throw notFound(missing);
   if (outcome.kind === 'refused') throw badRequest(refusal);
   if (outcome.kind === 'conflict') {
@@ -53,8 +63,16 @@ async function decide<S extends Subject>(request: DecisionRequest<S>, missing: s
   return publicDecision(outcome.decision);
 }
 
+/**
+ * A pair by id; for an id of the previous search run, the current row of the same content pair
+ * (its own, current id in the answer), so a bookmark keeps showing the pair it was made for.
+ */
 export async function getPair(id: number) {
-  const row = await candidatesRepository.pairRow(id);
+  let row = await candidatesRepository.pairRow(id);
+  if (!row) {
+    const successor = await searchRunsRepository.successorOf('pair', id);
+    if (successor !== null) row = await candidatesRepository.pairRow(successor);
+  }
   if (!row) throw notFound(`no pair ${id}`);
   const history = await decisionsRepository.history('pair', row.pairKey);
   return { ...toPairItem(row), decisions: history.map(publicDecision), resolvedBy: await resolvedBy('pair', row.pairKey) };
@@ -96,7 +114,11 @@ export async function decidePair(user: SessionUser, id: number, input: PairDecis
 }
 
 export async function getIdentityPair(id: number) {
-  const pair = await candidatesRepository.identityPair(id);
+  let pair = await candidatesRepository.identityPair(id);
+  if (!pair) {
+    const successor = await searchRunsRepository.successorOf('identity_pair', id);
+    if (successor !== null) pair = await candidatesRepository.identityPair(successor);
+  }
   if (!pair) throw notFound(`no identity pair ${id}`);
   const history = await decisionsRepository.history('identity_pair', pair.pairKey);
   return { pair, decisions: history.map(publicDecision), resolvedBy: await resolvedBy('identity_pair', pair.pairKey) };

@@ -15,7 +15,7 @@ import {
 import { JobCancelledError, JobProgress, type ProgressSnapshot } from '@/lib/services/job-progress';
 import { importNpz } from '@/lib/services/import-npz';
 import { embedImages, indexDataset, settleScanSettings } from '@/lib/services/scan';
-import { runSearch } from '@/lib/services/search';
+import { startQueuedSearch } from '@/lib/services/search-run';
 
 /** Images per embed-batch job: small enough that several workers share a scan, large enough to batch inference. */
 const EMBED_BATCH_IMAGES = 128;
@@ -147,9 +147,7 @@ export async function handleSearchJob(jobId: string, log: Log): Promise<void> {
     jobId,
     async () => {
       const params = searchParamsSchema.parse((await loadJob(jobId)).params);
-      const result = await runSearch(params, new JobProgress(jobId), log);
-      await jobsRepository.finish(jobId, 'done', null, result as unknown as Prisma.InputJsonValue);
-      return 'finished';
+      return startQueuedSearch(jobId, params, log);
     },
     log,
   );

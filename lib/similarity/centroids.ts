@@ -22,6 +22,12 @@ export function identityCentroids(set: EmbeddingSet): IdentityCentroids {
     const row = r * dim;
     for (let k = 0; k < dim; k++) sums[at + k] += vectors[row + k];
   }
+  return centroidsFromSums(counts, sums, dim);
+}
+
+/** Centroids from per-identity row counts and float64 sums (e.g. summed a block at a time). */
+export function centroidsFromSums(counts: Int32Array, sums: Float64Array, dim: number): IdentityCentroids {
+  const identities = counts.length;
   const centroids = new Float32Array(identities * dim);
   for (let c = 0; c < identities; c++) {
     const at = c * dim;

@@ -49,13 +49,15 @@ export function rankIdentityPairs(
     }
   }
   if (byKey.size === 0) return [];
-  const centroids = options.centroids ?? identityCentroids(set);
   const ranked = [...byKey.values()];
-  for (const pair of ranked) {
-    pair.meanSimilarity /= pair.pairCount;
-    pair.centroidSimilarity = centroidCosine(centroids, dim, pair.a, pair.b);
-  }
-  return ranked.sort(
+  for (const pair of ranked) pair.meanSimilarity /= pair.pairCount;
+  return rankByCentroids(ranked, options.centroids ?? identityCentroids(set), dim);
+}
+
+/** Person pairs with their pair evidence, given their centroid similarity and ranked (see rankIdentityPairs). */
+export function rankByCentroids(pairs: IdentityPair[], centroids: IdentityCentroids, dim: number): IdentityPair[] {
+  for (const pair of pairs) pair.centroidSimilarity = centroidCosine(centroids, dim, pair.a, pair.b);
+  return pairs.sort(
     (x, y) =>
       y.centroidSimilarity - x.centroidSimilarity ||
       y.pairCount - x.pairCount ||

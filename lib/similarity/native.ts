@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { projectRoot } from '@/lib/paths';
 
 export interface RawPairs {
-  /** The qualifying pairs, unless there were more than maxPairs (then a truncated prefix). */
+  /** The qualifying pairs in increasing (i, j), unless there were more than maxPairs (then only some of them). */
   i: Int32Array;
   j: Int32Array;
   sim: Float32Array;
@@ -11,7 +13,15 @@ export interface RawPairs {
   crossHistogram: Float64Array;
 }
 
-/** facesift_similarity, built with faiss-node by scripts/build-faiss.sh (sources in scripts/faiss/). */
+/** One tile of the join: rows [rowStart, rowEnd) against columns [colStart, colEnd), indexes into the vectors. */
+export interface PairRange {
+  rowStart?: number;
+  rowEnd?: number;
+  colStart?: number;
+  colEnd?: number;
+}
+
+/** facesift's own addon (native/), built at set-up by scripts/build-native.sh. */
 export interface NativeSimilarity {
   /** OpenMP threads (OMP_NUM_THREADS, else all cores), fixed at process start. */
   threads: number;
@@ -19,7 +29,12 @@ export interface NativeSimilarity {
   kernels(): { active: string; available: string[] };
   /** Switches to another available build, e.g. to compare them. */
   useKernels(name: string): void;
-  /** Pairs i < j with sim >= (labels differ ? crossThreshold : sameThreshold), in a deterministic order; stored up to maxPairs, counted beyond. */
+  /**
+   * Pairs i < j with sim >= (labels differ ? crossThreshold : sameThreshold), in increasing (i, j);
+   * stored up to maxPairs, counted beyond. With a range, only rowStart <= i < rowEnd and
+   * colStart <= j < colEnd (defaults: the whole matrix), so a worker holding just a row block and a
+   * column block (concatenated) computes their tile.
+   */
   pairsAbove(
     vectors: Float32Array,
     dim: number,
@@ -27,6 +42,7 @@ export interface NativeSimilarity {
     crossThreshold: number,
     sameThreshold: number,
     maxPairs: number,
+    range?: PairRange,
   ): Promise<RawPairs>;
   /** Per row, the most similar centroid other than the row's own label (-1 / NaN when none). */
   nearestOtherCentroid(
@@ -43,13 +59,13 @@ let loaded: NativeSimilarity | undefined;
 
 export function nativeSimilarity(): NativeSimilarity {
   if (!loaded) {
-    // Resolved at run time through node_modules, so bundlers leave the binary alone
-    // (faiss-node must be in Next's serverExternalPackages).
-    const require = createRequire(import.meta.url);
+    // An absolute path from the checkout, required at run time: bundlers (Next's server build)
+    // leave the binary where set-up built it.
+    const addon = path.join(/*turbopackIgnore: true*/ projectRoot, 'native', 'build', 'Release', 'facesift_similarity.node');
     try {
-      loaded = require('faiss-node/build/Release/facesift_similarity.node') as NativeSimilarity;
+      loaded = createRequire(import.meta.url)(/*turbopackIgnore: true*/ addon) as NativeSimilarity;
     } catch (cause) {
-      throw new Error('the similarity addon is not built; run: bash scripts/build-faiss.sh', { cause });
+      throw new Error(`the similarity addon is not built (${addon}); run: bash scripts/build-native.sh`, { cause });
     }
   }
   return loaded;

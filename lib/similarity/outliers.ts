@@ -69,8 +69,12 @@ export async function findOutliers(set: EmbeddingSet, options: OutlierOptions = 
     score[r] = rest2 > 1e-12 && xx > 0 ? (xs - xx) / Math.sqrt(rest2 * xx) : 0;
   }
 
+  // Neighbours come from the rows given, which hold every row of each person they hold (a
+  // search's block does), while the scores above use the centroids of all rows.
+  const present = new Int32Array(identities);
+  for (let r = 0; r < rows; r++) present[labels[r]]++;
   const offsets = new Int32Array(identities + 1);
-  for (let c = 0; c < identities; c++) offsets[c + 1] = offsets[c] + counts[c];
+  for (let c = 0; c < identities; c++) offsets[c + 1] = offsets[c] + present[c];
   const order = new Int32Array(rows);
   const fill = offsets.slice(0, identities);
   for (let r = 0; r < rows; r++) order[fill[labels[r]]++] = r;

@@ -1,4 +1,4 @@
-import { nativeSimilarity, type RawPairs } from './native';
+import { nativeSimilarity, type PairRange, type RawPairs } from './native';
 import { describeSet, type EmbeddingSet, type PairList } from './types';
 
 export const DEFAULT_MAX_PAIRS = 5_000_000;
@@ -43,6 +43,8 @@ export interface CandidateSearchOptions {
   /** Content hash per row (null/undefined = unknown); equal hashes are near-duplicates whatever the cosine. */
   hashes?: readonly (string | null | undefined)[];
   maxPairs?: number;
+  /** One tile of the search: only pairs (i, j) inside these row and column ranges (default: all). */
+  range?: PairRange;
 }
 
 export interface CandidateSearch {
@@ -70,12 +72,13 @@ export async function findCandidatePairs(set: EmbeddingSet, options: CandidateSe
     Math.min(threshold, same),
     same,
     maxPairs,
+    options.range,
   );
   if (raw.qualifying > maxPairs) throw tooManyPairs(raw, threshold, maxPairs);
 
   const cross = selectPairs(raw, (p) => set.labels[raw.i[p]] !== set.labels[raw.j[p]] && raw.sim[p] >= threshold);
   const byEmbedding = selectPairs(raw, (p) => raw.sim[p] >= same);
-  const nearDuplicates = mergeHashPairs(set, byEmbedding, options.hashes, maxPairs, threshold);
+  const nearDuplicates = mergeHashPairs(set, byEmbedding, options.hashes, maxPairs, threshold, options.range);
   return { cross, nearDuplicates };
 }
 
@@ -104,6 +107,34 @@ export async function findNearDuplicates(
   return found.nearDuplicates;
 }
 
+export interface TilePairs {
+  cross: PairList;
+  /** Pairs at or above the duplicate threshold, inside and across folders (identical hashes are the finish step's). */
+  nearDuplicates: PairList;
+  /** Exact number of qualifying pairs of the range, stored or not (see RawPairs). */
+  qualifying: number;
+  crossHistogram: Float64Array;
+}
+
+/**
+ * One tile of a search: the pairs i < j with i in [rowStart, rowEnd) and j in [colStart, colEnd)
+ * (indices into `set`), split as findCandidatePairs splits them. Tiles of the upper triangle
+ * together yield exactly what one call over the whole set yields. Over maxPairs, nothing is stored
+ * and only the counts come back: the whole search is over the cap then, which the caller decides.
+ */
+export async function findTilePairs(
+  set: EmbeddingSet,
+  options: { threshold: number; dupThreshold?: number; maxPairs: number },
+  range: PairRange,
+): Promise<TilePairs> {
+  const same = options.dupThreshold ?? Number.POSITIVE_INFINITY;
+  const raw = await nativeSimilarity().pairsAbove(set.vectors, set.dim, set.labels, Math.min(options.threshold, same), same, options.maxPairs, range);
+  const stored = raw.qualifying <= options.maxPairs;
+  const cross = selectPairs(raw, (p) => stored && set.labels[raw.i[p]] !== set.labels[raw.j[p]] && raw.sim[p] >= options.threshold);
+  const nearDuplicates = selectPairs(raw, (p) => stored && raw.sim[p] >= same);
+  return { cross, nearDuplicates, qualifying: raw.qualifying, crossHistogram: raw.crossHistogram };
+}
+
 function selectPairs(raw: PairList, keep: (p: number) => boolean): PairList {
   let count = 0;
   for (let p = 0; p < raw.i.length; p++) if (keep(p)) count++;
@@ -123,8 +154,11 @@ function mergeHashPairs(
   hashes: readonly (string | null | undefined)[] | undefined,
   maxPairs: number,
   threshold: number,
+  range: PairRange = {},
 ): NearDuplicateList {
   const rows = set.labels.length;
+  const { rowStart = 0, rowEnd = rows, colStart = 0, colEnd = rows } = range;
+  const inRange = (i: number, j: number) => i >= rowStart && i < rowEnd && j >= colStart && j < colEnd;
   const sameHash = new Uint8Array(byEmbedding.i.length);
   if (!hashes) return { ...byEmbedding, sameHash };
   if (hashes.length !== rows) throw new RangeError(`hashes has ${hashes.length} entries for ${rows} rows`);
@@ -144,6 +178,7 @@ function mergeHashPairs(
   for (const group of groups.values()) {
     for (let a = 0; a < group.length; a++) {
       for (let b = a + 1; b < group.length; b++) {
+        if (!inRange(group[a], group[b])) continue;
         const p = position.get(group[a] * rows + group[b]);
         if (p !== undefined) {
           sameHash[p] = 1;
@@ -180,7 +215,8 @@ function mergeHashPairs(
   return out;
 }
 
-function tooManyPairs(raw: RawPairs, threshold: number, maxPairs: number): TooManyPairsError {
+/** The cap's error with the threshold that would fit, from the counts of the whole search (of one call, or summed over tiles). */
+export function tooManyPairs(raw: Pick<RawPairs, 'qualifying' | 'crossHistogram'>, threshold: number, maxPairs: number): TooManyPairsError {
   const bins = raw.crossHistogram;
   let cross = 0;
   for (let b = 0; b < bins.length; b++) cross += bins[b];

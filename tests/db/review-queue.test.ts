@@ -16,5 +16,5 @@ describe('the review queue, walked by a curator who knows the truth', () => {
     expect(report.verdictsUntilFixListComplete).toBeLessThanOrEqual(1.2 * report.findingsPlanted);
     expect(report.verdicts).toBeLessThanOrEqual(2 * report.findingsPlanted);
     expect(report.openPairsOnMistakes).toBe(0);
-  });
+  }, 600_000);
 });

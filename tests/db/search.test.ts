@@ -10,21 +10,12 @@ import { JobProgress } from '@/lib/services/job-progress';
 import { runScanInline } from '@/lib/services/jobs';
 import { runSearch } from '@/lib/services/search';
 import { addUser } from '@/lib/services/users';
-import { copySample } from '../support/datasets';
+import { copySample, flawedSample } from '../support/datasets';
 import { resetDatabase } from '../support/reset';
 
 const quiet = () => {};
 
 beforeEach(resetDatabase);
-
-/** The sample with amy3 misfiled under penny and raj split over raj and raj_2. */
-function flawedSample(): string {
-  const root = copySample();
-  fs.renameSync(path.join(root, 'amy', 'amy3.png'), path.join(root, 'penny', 'amy3.png'));
-  fs.mkdirSync(path.join(root, 'raj_2'));
-  for (const name of ['raj4.png', 'raj5.png']) fs.renameSync(path.join(root, 'raj', name), path.join(root, 'raj_2', name));
-  return root;
-}
 
 async function scanAndSearch(root: string, params: { threshold?: number; maxPairs?: number } = { threshold: 0.3 }) {
   await runScanInline({ root, force: false, search: false }, quiet, quiet);

@@ -28,9 +28,9 @@ export const commands: CommandSpec[] = [
   },
   {
     name: 'search',
-    usage: 'search [--threshold T] [--duplicate-threshold D] [--max-pairs N]',
+    usage: 'search [--threshold T] [--duplicate-threshold D] [--max-pairs N] [--tile-rows R]',
     summary: 'find every cross-person pair with cosine >= T (exact), near-duplicates, outliers and merge suggestions',
-    options: { threshold: { type: 'string' }, 'duplicate-threshold': { type: 'string' }, 'max-pairs': { type: 'string' } },
+    options: { threshold: { type: 'string' }, 'duplicate-threshold': { type: 'string' }, 'max-pairs': { type: 'string' }, 'tile-rows': { type: 'string' } },
     load: async () => (await import('@/lib/cli/commands/search')).searchCommand,
   },
   {

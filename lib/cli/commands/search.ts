@@ -13,6 +13,7 @@ export async function searchCommand(values: CommandValues): Promise<number | voi
       threshold: floatOption(values.threshold, 'threshold', -1, 1),
       duplicateThreshold: floatOption(values['duplicate-threshold'], 'duplicate-threshold', -1, 1),
       maxPairs: intOption(values['max-pairs'], 'max-pairs'),
+      tileRows: intOption(values['tile-rows'], 'tile-rows'),
     };
     await prepareDatabase();
     const job = await jobsRepository.create('search', params, null);
@@ -22,7 +23,8 @@ export async function searchCommand(values: CommandValues): Promise<number | voi
       await jobsRepository.finish(job.id, 'done', null, { ...summary });
       log(
         `${summary.crossIdentityPairs} cross-identity pairs (>= ${summary.threshold}), ${summary.nearDuplicates} near-duplicates, ` +
-          `${summary.identityPairs} merge suggestions, ${summary.flaggedOutliers} outliers among ${summary.images} images of ${summary.identities} people`,
+          `${summary.identityPairs} merge suggestions, ${summary.flaggedOutliers} outliers among ${summary.images} images of ${summary.identities} people ` +
+          `(search run ${summary.runId}, ${summary.tiles} tiles)`,
       );
     } catch (error) {
       await jobsRepository.finish(job.id, 'failed', (error as Error).message);

@@ -79,6 +79,59 @@ describe('findCrossIdentityPairs', () => {
     expect(found.i.length).toBe(reference.length);
   });
 
+  it('returns one tile of the join: exactly its rows and columns cut out of the whole join, in the same order', async () => {
+    const native = nativeSimilarity();
+    const whole = await native.pairsAbove(data.vectors, data.dim, data.labels, 0.3, Infinity, 1e9);
+    const tiles = [
+      { rowStart: 300, rowEnd: 1700, colStart: 1000, colEnd: 2400 },
+      { rowStart: 0, rowEnd: 1250, colStart: 1250, colEnd: 2501 },
+      { rowStart: 1250, rowEnd: 2501, colStart: 1250, colEnd: 2501 },
+      { rowStart: 2000, rowEnd: 2501, colStart: 0, colEnd: 1000 },
+    ];
+    for (const range of tiles) {
+      const tile = await native.pairsAbove(data.vectors, data.dim, data.labels, 0.3, Infinity, 1e9, range);
+      const inside = (p: number) =>
+        whole.i[p] >= range.rowStart && whole.i[p] < range.rowEnd && whole.j[p] >= range.colStart && whole.j[p] < range.colEnd;
+      const cut = Array.from(whole.i.keys()).filter(inside);
+      expect(Array.from(tile.i)).toEqual(cut.map((p) => whole.i[p]));
+      expect(Array.from(tile.j)).toEqual(cut.map((p) => whole.j[p]));
+      expect(Array.from(tile.sim)).toEqual(cut.map((p) => whole.sim[p]));
+      expect(tile.qualifying).toBe(cut.length);
+    }
+  });
+
+  it('computes a tile from only its row block and column block, concatenated', async () => {
+    const native = nativeSimilarity();
+    const whole = await native.pairsAbove(data.vectors, data.dim, data.labels, 0.3, Infinity, 1e9);
+    const rows = [200, 900] as const;
+    const cols = [1500, 2501] as const;
+    const block = (start: number, end: number) => data.vectors.subarray(start * data.dim, end * data.dim);
+    const vectors = new Float32Array([...block(...rows), ...block(...cols)]);
+    const labels = new Int32Array([...data.labels.subarray(...rows), ...data.labels.subarray(...cols)]);
+    const height = rows[1] - rows[0];
+    const tile = await native.pairsAbove(vectors, data.dim, labels, 0.3, Infinity, 1e9, {
+      rowStart: 0,
+      rowEnd: height,
+      colStart: height,
+      colEnd: labels.length,
+    });
+    const cut = Array.from(whole.i.keys()).filter(
+      (p) => whole.i[p] >= rows[0] && whole.i[p] < rows[1] && whole.j[p] >= cols[0] && whole.j[p] < cols[1],
+    );
+    expect(cut.length).toBeGreaterThan(0);
+    expect(Array.from(tile.i, (i) => i + rows[0])).toEqual(cut.map((p) => whole.i[p]));
+    expect(Array.from(tile.j, (j) => j - height + cols[0])).toEqual(cut.map((p) => whole.j[p]));
+    expect(Array.from(tile.sim)).toEqual(cut.map((p) => whole.sim[p]));
+  });
+
+  it('rejects a range outside the matrix', async () => {
+    const native = nativeSimilarity();
+    expect(() => native.pairsAbove(data.vectors, data.dim, data.labels, 0.3, Infinity, 1e9, { rowEnd: 2502 })).toThrow(/range.rowEnd/);
+    expect(() => native.pairsAbove(data.vectors, data.dim, data.labels, 0.3, Infinity, 1e9, { colStart: 9, colEnd: 3 })).toThrow(
+      /starts must not exceed/,
+    );
+  });
+
   it('returns the pairs in the same order on every run', async () => {
     const a = await findCrossIdentityPairs(data, 0.3);
     const b = await findCrossIdentityPairs(data, 0.3);

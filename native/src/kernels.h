@@ -16,6 +16,8 @@ struct PairJob {
   const float* x;  // n x d, row-major
   int64_t n;
   int32_t d;
+  // Only pairs with rowStart <= i < rowEnd and colStart <= j < colEnd (and i < j) are searched.
+  int64_t rowStart, rowEnd, colStart, colEnd;
   const int32_t* labels;
   // A pair (i < j) qualifies when sim >= (labels differ ? crossThreshold : sameThreshold).
   float crossThreshold;
@@ -23,7 +25,8 @@ struct PairJob {
   // Qualifying pairs are emitted until more than maxPairs were found; after that they are only
   // counted, so an over-large result costs no memory and still yields exact counts.
   int64_t maxPairs;
-  // Called from worker threads; `block` = j / kPairBlock, and one block is handled by one thread.
+  // Called from worker threads; `block` = (j - colStart) / kPairBlock, and one block is handled by
+  // one thread, which emits a given row's pairs in increasing j.
   void (*emit)(void* ctx, int64_t block, int32_t i, int32_t j, float sim);
   void* ctx;
   // Outputs.

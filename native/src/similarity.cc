@@ -114,14 +114,23 @@ void emitPair(void* ctx, int64_t block, int32_t i, int32_t j, float sim) {
   out.sim.push_back(sim);
 }
 
+struct PairRange {
+  int64_t rowStart, rowEnd, colStart, colEnd;
+};
+
 class PairsWorker : public PromiseWorker {
  public:
-  PairsWorker(const Napi::CallbackInfo& info, Matrix x, const int32_t* labels, float cross, float same, int64_t maxPairs)
+  PairsWorker(const Napi::CallbackInfo& info, Matrix x, const int32_t* labels, float cross, float same, int64_t maxPairs,
+              PairRange range)
       : PromiseWorker(info, 3) {
     job_ = {};
     job_.x = x.data;
     job_.n = x.rows;
     job_.d = x.dim;
+    job_.rowStart = range.rowStart;
+    job_.rowEnd = range.rowEnd;
+    job_.colStart = range.colStart;
+    job_.colEnd = range.colEnd;
     job_.labels = labels;
     job_.crossThreshold = cross;
     job_.sameThreshold = same;
@@ -133,34 +142,19 @@ class PairsWorker : public PromiseWorker {
  protected:
   void Execute() override {
     try {
-      blocks_.resize((job_.n + facesift::kPairBlock - 1) / facesift::kPairBlock);
+      blocks_.resize((job_.colEnd - job_.colStart + facesift::kPairBlock - 1) / facesift::kPairBlock);
       kernels_->pairs(job_);
+      orderByRow();
     } catch (const std::bad_alloc&) {
       SetError("out of memory while collecting pairs");
     }
   }
   void OnOK() override {
     Napi::Env env = Env();
-    size_t total = 0;
-    for (const auto& b : blocks_) total += b.i.size();
-    auto i = Napi::Int32Array::New(env, total);
-    auto j = Napi::Int32Array::New(env, total);
-    auto sim = Napi::Float32Array::New(env, total);
-    size_t at = 0;
-    for (auto& b : blocks_) {
-      const size_t count = b.i.size();
-      if (count) {
-        std::memcpy(i.Data() + at, b.i.data(), count * sizeof(int32_t));
-        std::memcpy(j.Data() + at, b.j.data(), count * sizeof(int32_t));
-        std::memcpy(sim.Data() + at, b.sim.data(), count * sizeof(float));
-      }
-      at += count;
-      b = BlockPairs();
-    }
     auto result = Napi::Object::New(env);
-    result.Set("i", i);
-    result.Set("j", j);
-    result.Set("sim", sim);
+    result.Set("i", copyToTyped<int32_t, Napi::Int32Array>(env, i_.data(), i_.size()));
+    result.Set("j", copyToTyped<int32_t, Napi::Int32Array>(env, j_.data(), j_.size()));
+    result.Set("sim", copyToTyped<float, Napi::Float32Array>(env, sim_.data(), sim_.size()));
     result.Set("qualifying", Napi::Number::New(env, static_cast<double>(job_.qualifying)));
     auto histogram = Napi::Float64Array::New(env, facesift::kHistogramBins);
     for (int b = 0; b < facesift::kHistogramBins; b++) histogram[b] = static_cast<double>(job_.crossHistogram[b]);
@@ -169,11 +163,51 @@ class PairsWorker : public PromiseWorker {
   }
 
  private:
+  // Pairs in increasing (i, j), whichever kernel found them and however the blocks were scheduled,
+  // so a tile's pairs are exactly its rows and columns cut out of the whole join, in the same order.
+  // A stable counting sort by i: blocks are visited in increasing j, and each emits a row's pairs in
+  // increasing j.
+  void orderByRow() {
+    const int64_t rows = job_.rowEnd > job_.rowStart ? job_.rowEnd - job_.rowStart : 0;
+    std::vector<int64_t> start(rows + 1, 0);
+    size_t total = 0;
+    for (const auto& b : blocks_) {
+      for (int32_t i : b.i) start[i - job_.rowStart + 1]++;
+      total += b.i.size();
+    }
+    for (int64_t r = 0; r < rows; r++) start[r + 1] += start[r];
+    i_.resize(total);
+    j_.resize(total);
+    sim_.resize(total);
+    for (auto& b : blocks_) {
+      for (size_t p = 0; p < b.i.size(); p++) {
+        const int64_t at = start[b.i[p] - job_.rowStart]++;
+        i_[at] = b.i[p];
+        j_[at] = b.j[p];
+        sim_[at] = b.sim[p];
+      }
+      b = BlockPairs();
+    }
+  }
+
   facesift::PairJob job_;
   std::vector<BlockPairs> blocks_;
+  std::vector<int32_t> i_, j_;
+  std::vector<float> sim_;
 };
 
-// pairsAbove(vectors, dim, labels, crossThreshold, sameThreshold, maxPairs)
+int64_t rangeBound(const Napi::Object& range, const char* key, int64_t fallback, int64_t rows) {
+  Napi::Value value = range.Get(key);
+  if (value.IsUndefined()) return fallback;
+  const double bound = value.IsNumber() ? value.As<Napi::Number>().DoubleValue() : -1;
+  if (!(bound >= 0 && bound <= static_cast<double>(rows)) || bound != std::floor(bound)) {
+    throw Napi::RangeError::New(range.Env(), std::string("range.") + key + " must be an integer from 0 to " + std::to_string(rows));
+  }
+  return static_cast<int64_t>(bound);
+}
+
+// pairsAbove(vectors, dim, labels, crossThreshold, sameThreshold, maxPairs, range?)
+// range = { rowStart, rowEnd, colStart, colEnd }, each defaulting to the whole matrix.
 Napi::Value PairsAbove(const Napi::CallbackInfo& info) {
   Matrix x = matrixArg(info, 0);
   const int32_t* labels = int32Arg(info, 2, x.rows, "labels");
@@ -184,8 +218,18 @@ Napi::Value PairsAbove(const Napi::CallbackInfo& info) {
   if (std::isnan(cross) || std::isnan(same) || !(maxPairs >= 0)) {
     throw Napi::RangeError::New(info.Env(), "thresholds must be numbers and maxPairs >= 0");
   }
+  PairRange range{0, x.rows, 0, x.rows};
+  if (info.Length() > 6 && !info[6].IsUndefined()) {
+    if (!info[6].IsObject()) throw Napi::TypeError::New(info.Env(), "range must be an object");
+    auto object = info[6].As<Napi::Object>();
+    range = {rangeBound(object, "rowStart", 0, x.rows), rangeBound(object, "rowEnd", x.rows, x.rows),
+             rangeBound(object, "colStart", 0, x.rows), rangeBound(object, "colEnd", x.rows, x.rows)};
+    if (range.rowStart > range.rowEnd || range.colStart > range.colEnd) {
+      throw Napi::RangeError::New(info.Env(), "range starts must not exceed their ends");
+    }
+  }
   const int64_t cap = maxPairs >= 9e18 ? INT64_MAX : static_cast<int64_t>(maxPairs);
-  auto* worker = new PairsWorker(info, x, labels, static_cast<float>(cross), static_cast<float>(same), cap);
+  auto* worker = new PairsWorker(info, x, labels, static_cast<float>(cross), static_cast<float>(same), cap, range);
   return worker->Start();
 }
 

@@ -123,9 +123,8 @@ inline bool anyAtLeast(const vf acc[MR][NV], float threshold) {
 }
 
 void pairs(facesift::PairJob& job) {
-  const int64_t n = job.n;
   const int32_t d = job.d;
-  const int64_t blocks = (n + kPairBlock - 1) / kPairBlock;
+  const int64_t blocks = (job.colEnd - job.colStart + kPairBlock - 1) / kPairBlock;
   const float tmin = job.crossThreshold < job.sameThreshold ? job.crossThreshold : job.sameThreshold;
   int64_t qualifying = 0;
   int storing = job.maxPairs >= 0;
@@ -136,15 +135,17 @@ void pairs(facesift::PairJob& job) {
     float* colPack = allocFloats(kPairBlock * d);
     float* rowPack = allocFloats((int64_t)MR * d);
     int64_t histogram[facesift::kHistogramBins] = {};
-    // Largest blocks (most rows above the diagonal) first, for load balance.
+    // Last blocks first: in a triangle they have the most rows, which balances the load.
 #pragma omp for schedule(dynamic, 1)
     for (int64_t bi = 0; bi < blocks; bi++) {
       const int64_t block = blocks - 1 - bi;
-      const int64_t j0 = block * kPairBlock, j1 = imin(n, j0 + kPairBlock);
+      const int64_t j0 = job.colStart + block * kPairBlock, j1 = imin(job.colEnd, j0 + kPairBlock);
       const int64_t panels = (j1 - j0 + NR - 1) / NR;
+      const int64_t rowEnd = imin(job.rowEnd, j1 - 1);
+      if (job.rowStart >= rowEnd) continue;
       packColumns(job.x, d, nullptr, j0, j1 - j0, colPack);
-      for (int64_t i0 = 0; i0 < j1 - 1; i0 += MR) {
-        const int64_t rows = imin(MR, n - i0);
+      for (int64_t i0 = job.rowStart; i0 < rowEnd; i0 += MR) {
+        const int64_t rows = imin(MR, rowEnd - i0);
         const bool store = __atomic_load_n(&storing, __ATOMIC_RELAXED);
         packRows(job.x, d, nullptr, i0, rows, rowPack);
         int64_t found = 0;
