@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { getPool, named, withTransaction } from '@/lib/db';
 import { toPairItem, type IdentityPairItem, type OutlierItem, type PairItem, type PairRow } from '@/lib/repositories/candidates';
 import { CANDIDATE_BY_ID } from '@/lib/repositories/candidates';
@@ -31,7 +32,16 @@ export interface DerivedRecord {
   sourceId: number;
 }
 
-const folderIds = (p: number) => `ARRAY(SELECT id FROM "Identity" WHERE name = ANY($${p}::text[]))`;
+/**
+ * A scope's folders are matched by id, given as a value: an array the statement computed itself
+ * would leave the planner guessing how many pairs match, and it would scan every pair.
+ */
+const folderIds = (p: number) => `$${p}::int[]`;
+
+async function idsOf(db: Pick<pg.Pool, 'query'>, folders: string[]): Promise<number[]> {
+  const { rows } = await db.query<{ id: number }>(`SELECT id FROM "Identity" WHERE name = ANY($1::text[])`, [folders]);
+  return rows.map((row) => row.id);
+}
 
 const IDENTITY_PAIR_ITEM = `SELECT ip.id, ia.name AS a, ib.name AS b, ip."centroidSimilarity", ip."pairCount", ip."maxSimilarity",
        ip."meanSimilarity", ip.score, ip.status
@@ -72,7 +82,7 @@ export const reviewRepository = {
   /** The candidates of a scope, with each one's own latest verdict (not a derived one). */
   async load(scope: Scope): Promise<ScopeRows> {
     const pool = getPool();
-    const params = scope.all ? [] : [scope.folders];
+    const params = scope.all ? [] : [await idsOf(pool, scope.folders)];
     const where = (subject: Subject) => (scope.all ? '' : `WHERE ${TABLES[subject].inScope(1)}`);
     const own = `COALESCE(NULLIF(d.verdict, 'open'), 'open')`;
     const [pairs, folderPairs] = await Promise.all([
@@ -98,7 +108,7 @@ export const reviewRepository = {
          FROM "Outlier" c JOIN "Image" i ON i.id = c."imageId" JOIN "Identity" ii ON ii.id = c."identityId"
          LEFT JOIN "Identity" n ON n.id = c."nearestIdentityId" LEFT JOIN "Decision" d ON d.id = c."decisionId"
         ${scope.all ? '' : `WHERE ${TABLES.outlier.inScope(1)} OR c."subjectKey" = ANY($2::text[])`}`,
-      scope.all ? [] : [scope.folders, keys],
+      scope.all ? [] : [params[0], keys],
     );
     return { pairs: pairs.rows, images: images.rows, folderPairs: folderPairs.rows };
   },
@@ -110,6 +120,7 @@ export const reviewRepository = {
   async store(scope: Scope, rows: ScopeRows, derived: Derived[], findings: Finding[]): Promise<void> {
     await withTransaction(async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [REVIEW_LOCK]);
+      const ids = scope.all ? [] : [await idsOf(client, scope.folders)];
       if (scope.all) {
         await client.query('TRUNCATE "DerivedDecision", "ReviewFinding"');
       } else {
@@ -149,7 +160,7 @@ export const reviewRepository = {
              UPDATE ${table} t SET status = e.status FROM e WHERE t.id = e.id AND t.status <> e.status RETURNING e.old, e.status
            )
            SELECT old, status, count(*)::int AS n FROM changed GROUP BY old, status`,
-          scope.all ? [] : [scope.folders],
+          ids,
         );
         if (subject !== 'pair' || moved.rows.length === 0) continue;
         await client.query(
@@ -161,10 +172,10 @@ export const reviewRepository = {
   },
 
   /** The open findings, most worth a verdict first. */
-  async topFindings(limit: number): Promise<StoredFinding[]> {
+  async topFindings(limit: number, offset: number): Promise<StoredFinding[]> {
     const { rows } = await getPool().query<StoredFinding>(
-      named(`SELECT kind, subject::text, "subjectKey", folders, evidence, detail FROM "ReviewFinding" ORDER BY priority DESC, id LIMIT $1`),
-      [limit],
+      named(`SELECT kind, subject::text, "subjectKey", folders, evidence, detail FROM "ReviewFinding" ORDER BY priority DESC, id LIMIT $1 OFFSET $2`),
+      [limit, offset],
     );
     return rows;
   },

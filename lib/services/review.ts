@@ -89,13 +89,20 @@ function itemOf(finding: StoredFinding): Promise<PairItem | IdentityPairItem | O
  * is left. `upcoming` is the one after it, as things stand, for the page to load ahead.
  */
 export async function reviewNext(): Promise<ReviewNext> {
-  const [findings, counts] = await Promise.all([reviewRepository.topFindings(8), reviewRepository.findingCounts()]);
+  const [first, counts] = await Promise.all([reviewRepository.topFindings(8, 0), reviewRepository.findingCounts()]);
   const remaining = Object.values(counts).reduce((a, b) => a + b, 0);
   const found: ReviewEntry[] = [];
-  for (const finding of findings) {
-    const item = await itemOf(finding);
-    if (item) found.push({ type: finding.subject, item, finding: { kind: finding.kind, folders: finding.folders, evidence: finding.evidence, detail: finding.detail } } as ReviewEntry);
-    if (found.length === 2) break;
+  // a finding whose candidate was decided a moment ago (its rebuild still running) is passed over
+  let findings = first;
+  let offset = 0;
+  while (findings.length > 0 && found.length < 2) {
+    for (const finding of findings) {
+      const item = await itemOf(finding);
+      if (item) found.push({ type: finding.subject, item, finding: { kind: finding.kind, folders: finding.folders, evidence: finding.evidence, detail: finding.detail } } as ReviewEntry);
+      if (found.length === 2) break;
+    }
+    offset += findings.length;
+    if (found.length < 2) findings = await reviewRepository.topFindings(64, offset);
   }
   if (found.length === 0) return { type: null, item: null, finding: null, remaining, upcoming: null };
   return { ...found[0], remaining, upcoming: found[1] ?? null } as ReviewNext;

@@ -77,6 +77,13 @@ describe('the review queue in the browser', () => {
           [...document.images].every((image) => image.complete && image.naturalWidth > 0),
       );
       await screenshot(page, `review-queue-step-${String(step).padStart(2, '0')}`);
+      if (step === 1) {
+        await page.setViewportSize({ width: 1920, height: 1080 });
+        await page.emulateMedia({ colorScheme: 'dark' });
+        await screenshot(page, 'review-queue-step-01-dark-1920');
+        await page.emulateMedia({ colorScheme: 'light' });
+        await page.setViewportSize({ width: 1280, height: 800 });
+      }
       const keys = truthfulKeys(entry.type, entry.subject);
       steps.push(`${entry.type} ${entry.subject.join(' / ')}: ${keys.join(' ')}`);
       for (const key of keys) await page.keyboard.press(key);
