@@ -235,10 +235,4 @@ export const reviewRepository = {
     );
     return rows[0] ?? null;
   },
-
-  /** Derived verdicts per status among pairs, for progress. */
-  async derivedPairCount(): Promise<number> {
-    const { rows } = await getPool().query<{ n: number }>(`SELECT count(*)::int AS n FROM "DerivedDecision" WHERE subject = 'pair'`);
-    return rows[0].n;
-  },
 };

@@ -1,8 +1,7 @@
 import { badRequest, conflict, notFound } from '@/lib/errors';
 import type { SessionUser } from '@/lib/auth/guard';
-import { candidatesRepository } from '@/lib/repositories/candidates';
+import { candidatesRepository, type IdentityPairItem, type OutlierItem, type PairItem } from '@/lib/repositories/candidates';
 import { decisionsRepository, type Subject } from '@/lib/repositories/decisions';
-import type { IdentityPairItem, OutlierItem, PairItem } from '@/lib/repositories/candidates';
 import { reviewRepository, type Scope, type ScopeRows, type StoredFinding } from '@/lib/repositories/review';
 import type { IdentityPairDecisionInput, OutlierDecisionInput, PairDecisionInput } from '@/lib/schemas/candidates';
 import type { ReviewEntry, ReviewNext, ReviewPreview, ResolvedBy } from '@/lib/schemas/review';
@@ -24,12 +23,14 @@ function inputOf(rows: ScopeRows, verdicts: Verdict[]): ReviewInput {
 }
 
 /** A scope's rows; near-duplicate groups reaching other folders pull those in, so a group is read whole. */
-async function loadScope(scope: Scope): Promise<ScopeRows> {
+async function loadScope(scope: Scope): Promise<{ scope: Scope; rows: ScopeRows }> {
   const rows = await reviewRepository.load(scope);
-  if (scope.all) return rows;
+  if (scope.all) return { scope, rows };
   const reached = new Set(scope.folders);
   for (const p of rows.pairs) if (p.kind === 'near_duplicate') reached.add(p.folderA).add(p.folderB);
-  return reached.size === scope.folders.length ? rows : reviewRepository.load({ all: false, folders: [...reached].sort() });
+  if (reached.size === scope.folders.length) return { scope, rows };
+  const wider: Scope = { all: false, folders: [...reached].sort() };
+  return { scope: wider, rows: await reviewRepository.load(wider) };
 }
 
 /**
@@ -38,8 +39,7 @@ async function loadScope(scope: Scope): Promise<ScopeRows> {
  */
 export async function rebuildReview(folders?: string[]): Promise<void> {
   const verdicts = await reviewRepository.standingVerdicts();
-  const scope: Scope = folders ? { all: false, folders: scopeClosure(verdicts, folders) } : { all: true };
-  const rows = await loadScope(scope);
+  const { scope, rows } = await loadScope(folders ? { all: false, folders: scopeClosure(verdicts, folders) } : { all: true });
   const folderSet = scope.all ? null : new Set(scope.folders);
   const model = new VerdictModel(verdicts);
   const input = inputOf(rows, verdicts);
@@ -145,7 +145,7 @@ export async function previewVerdict(user: SessionUser, subject: Subject, id: nu
   const verdict = await hypothetical(user, subject, id, body);
   const standing = (await reviewRepository.standingVerdicts()).filter((v) => !(v.subject === subject && v.subjectKey === verdict.subjectKey));
   const withIt = [...standing, verdict];
-  const rows = await loadScope({ all: false, folders: scopeClosure(withIt, verdict.folders) });
+  const { rows } = await loadScope({ all: false, folders: scopeClosure(withIt, verdict.folders) });
   const before = effectiveStatus(propagate(inputOf(rows, standing)));
   const derived: Derived[] = propagate(inputOf(rows, withIt));
   const resolves = { pairs: 0, identityPairs: 0, outliers: 0 };
