@@ -17,7 +17,12 @@ function databaseUrl(): string {
 }
 
 export function getPool(): pg.Pool {
-  globalForDb.pool ??= new pg.Pool({ connectionString: databaseUrl(), max: 10, allowExitOnIdle: true });
+  if (!globalForDb.pool) {
+    globalForDb.pool = new pg.Pool({ connectionString: databaseUrl(), max: 10, allowExitOnIdle: true });
+    // an idle connection that the server closes (a restart, a terminated backend) is dropped from
+    // the pool and the next query opens a new one; without a listener the error would end the process
+    globalForDb.pool.on('error', (error) => console.error(`database: ${error.message}`));
+  }
   return globalForDb.pool;
 }
 

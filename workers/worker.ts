@@ -1,9 +1,10 @@
 import { prepareDatabase } from '@/lib/db/connection';
 import { closeDb } from '@/lib/db';
 import { getBoss, stopBoss } from '@/lib/queue/boss';
-import { jobNames, jobPayloads, type JobName, type JobPayload } from '@/lib/queue/jobs';
+import { jobNames, jobPayloadSchema } from '@/lib/queue/jobs';
+import { jobRunner, superviseJobs, type JobKinds } from '@/lib/services/job-runner';
 
-export type JobHandlers = { [N in JobName]: (payload: JobPayload<N>) => Promise<void> };
+export type JobHandlers = JobKinds;
 
 export interface RunningWorker {
   /** Stops claiming jobs, lets the running ones finish (up to the timeout), then disconnects. */
@@ -13,27 +14,30 @@ export interface RunningWorker {
 /**
  * Claims jobs from the shared queue: any number of workers on any number of machines can run
  * against one database. Refuses to start when a job name has no handler, so nothing can be
- * enqueued that no worker would ever take.
+ * enqueued that no worker would ever take. While it runs it beats for its jobs and reaps those of
+ * workers that stopped beating.
  */
 export async function startWorker(handlers: Partial<JobHandlers>, log: (line: string) => void): Promise<RunningWorker> {
-  const missing = jobNames.filter((name) => typeof handlers[name] !== 'function');
+  const missing = jobNames.filter((name) => typeof handlers[name]?.run !== 'function');
   if (missing.length) throw new Error(`no handler for job ${missing.map((name) => `"${name}"`).join(', ')}: refusing to start`);
   await prepareDatabase();
+  const runner = jobRunner(handlers as JobHandlers);
   const boss = await getBoss('worker');
   for (const name of jobNames) {
-    const handler = handlers[name] as (payload: unknown) => Promise<void>;
     await boss.work(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
       const started = Date.now();
       log(`job ${name} ${job.id} started`);
-      await handler(jobPayloads[name].parse(job.data));
+      await runner.runQueued(jobPayloadSchema.parse(job.data).jobId, log);
       log(`job ${name} ${job.id} finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     });
   }
+  const stopSupervising = superviseJobs(runner, log);
   log(`worker ${process.pid} ready for ${jobNames.join(', ')}`);
   return {
     async drain(timeoutMs = 60_000) {
       log('worker draining: finishing running jobs, taking no new ones');
       await stopBoss({ graceful: true, timeout: timeoutMs });
+      stopSupervising();
       await closeDb();
       log('worker stopped');
     },

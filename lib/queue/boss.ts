@@ -1,12 +1,15 @@
+import type pg from 'pg';
 import PgBoss from 'pg-boss';
-import { jobNames, jobPayloads, type JobName, type JobPayload } from '@/lib/queue/jobs';
+import { jobNames, jobPayloadSchema, type JobName, type JobPayload } from '@/lib/queue/jobs';
 
 /**
- * pg-boss on the same Postgres as the data. Web processes only send; workers also supervise
- * (expire and retry the jobs of a worker that died).
+ * pg-boss on the same Postgres as the data, as the doorbell only: it wakes a worker for a Job row.
+ * The row decides everything else (whether it still runs, its attempts, its retries), so pg-boss
+ * never retries on its own: a job whose worker died is found by missed heartbeats and requeued by
+ * the job runner, and a delivery of a job that is no longer queued is dropped at the claim.
  */
-/** How long a claimed job may run before pg-boss deems its worker dead and hands it to another. */
-const expireInSeconds: Record<JobName, number> = { scan: 900, 'embed-batch': 300, search: 3600, 'import-npz': 3600, 'search-tile': 600, 'search-finish': 3600 };
+/** pg-boss's own expiry only tidies its tables: a job that runs longer is not redelivered (retryLimit 0). */
+const EXPIRE_IN_SECONDS = 23 * 3600;
 
 const globalForQueue = globalThis as unknown as { boss?: Promise<PgBoss> };
 
@@ -21,23 +24,23 @@ export function getBoss(role: 'sender' | 'worker' = 'sender'): Promise<PgBoss> {
     });
     boss.on('error', (error) => console.error(`queue: ${error.message}`));
     await boss.start();
-    for (const name of jobNames) await boss.createQueue(name, { name, retryLimit: 3, retryDelay: 5, expireInSeconds: expireInSeconds[name] });
+    for (const name of jobNames) {
+      const options = { name, retryLimit: 0, expireInSeconds: EXPIRE_IN_SECONDS };
+      // a database made by an earlier version has queues that retried on their own
+      await boss.createQueue(name, options);
+      await boss.updateQueue(name, options);
+    }
     return boss;
   })();
+  globalForQueue.boss.catch(() => (globalForQueue.boss = undefined));
   return globalForQueue.boss;
 }
 
-export async function enqueue<N extends JobName>(name: N, payload: JobPayload<N>, options: PgBoss.SendOptions = {}) {
+/** Sends inside the caller's transaction when given its client: the Job row and its delivery commit together. */
+export async function enqueue(name: JobName, payload: JobPayload, options: { startAfterSeconds?: number; client?: pg.PoolClient } = {}) {
   const boss = await getBoss();
-  return boss.send(name, jobPayloads[name].parse(payload), options);
-}
-
-/** Many jobs of one name in one statement (a search's tiles: a thousand and more at a million images). */
-export async function enqueueMany<N extends JobName>(name: N, payloads: JobPayload<N>[]) {
-  const boss = await getBoss();
-  for (let start = 0; start < payloads.length; start += 1000) {
-    await boss.insert(payloads.slice(start, start + 1000).map((payload) => ({ name, data: jobPayloads[name].parse(payload) })));
-  }
+  const db = options.client && { executeSql: (text: string, values: unknown[]) => options.client!.query(text, values) };
+  return boss.send(name, jobPayloadSchema.parse(payload), { ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}), ...(db ? { db } : {}) });
 }
 
 export async function stopBoss(options: { graceful: boolean; timeout?: number } = { graceful: true }) {

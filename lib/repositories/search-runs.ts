@@ -62,6 +62,10 @@ export interface TileRow {
 const RUN_COLUMNS = `id, status, "jobId", model, threshold, "duplicateThreshold", "outlierThreshold", "maxPairs", "tileRows", rows, dim, tiles, "tilesDone", plan, error, "createdAt"`;
 /** Serialises finish steps of one run across processes; released by Postgres when a finisher dies. */
 const FINISH_LOCK = 7_346_002;
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/** Whether an error is the switch giving up on its lock (see switchTo): worth another try. */
+export const isLockTimeout = (error: unknown) => (error as { code?: string }).code === LOCK_NOT_AVAILABLE;
 
 export const searchRunsRepository = {
   /** A new run with its (empty, unindexed) tables. */
@@ -88,6 +92,12 @@ export const searchRunsRepository = {
 
   async find(runId: number): Promise<SearchRunRow | null> {
     const { rows } = await getPool().query<SearchRunRow>(`SELECT ${RUN_COLUMNS} FROM "SearchRun" WHERE id = $1`, [runId]);
+    return rows[0] ?? null;
+  },
+
+  /** The run a search job made (its latest, when a retried plan made several). */
+  async byJob(jobId: string): Promise<SearchRunRow | null> {
+    const { rows } = await getPool().query<SearchRunRow>(`SELECT ${RUN_COLUMNS} FROM "SearchRun" WHERE "jobId" = $1 ORDER BY id DESC LIMIT 1`, [jobId]);
     return rows[0] ?? null;
   },
 
@@ -132,28 +142,12 @@ export const searchRunsRepository = {
     return rows[0] ?? null;
   },
 
-  /** After a failed attempt: pending again, or failed for good once it has had `maxAttempts`. */
-  async tileFailed(runId: number, tile: number, error: string, maxAttempts: number): Promise<'pending' | 'failed'> {
-    const { rows } = await getPool().query<{ state: 'pending' | 'failed' }>(
-      `UPDATE "SearchTile" SET state = CASE WHEN attempts >= $4 THEN 'failed' ELSE 'pending' END, error = $3
-        WHERE "runId" = $1 AND tile = $2 AND state = 'running' RETURNING state`,
-      [runId, tile, error, maxAttempts],
-    );
-    return rows[0]?.state ?? 'pending';
-  },
-
   async tiles(runId: number): Promise<TileRow[]> {
     const { rows } = await getPool().query<TileRow>(
       `SELECT tile, "rowBlock", "colBlock", state, attempts, runner, qualifying::text, histogram, seconds FROM "SearchTile" WHERE "runId" = $1 ORDER BY tile`,
       [runId],
     );
     return rows;
-  },
-
-  /** Puts back a running tile whose runner is gone; false when it finished or moved on meanwhile. */
-  async releaseTile(runId: number, tile: number, runner: string): Promise<boolean> {
-    const { rowCount } = await getPool().query(`UPDATE "SearchTile" SET state = 'pending' WHERE "runId" = $1 AND tile = $2 AND state = 'running' AND runner = $3`, [runId, tile, runner]);
-    return rowCount === 1;
   },
 
   /** Ends a run that cannot complete, and drops what it wrote; false when it had ended already. */
@@ -195,7 +189,11 @@ export const searchRunsRepository = {
     return withTransaction(async (client) => {
       const { rows: run } = await client.query(`SELECT status FROM "SearchRun" WHERE id = $1 FOR UPDATE`, [runId]);
       if (run[0]?.status !== 'building') return false;
+      // Waiting for a long reader (an export, say) would make every reader behind it wait too: the
+      // switch gives up after a moment instead, and is tried again (see finishSearch).
+      await client.query(`SET LOCAL lock_timeout = '500ms'`);
       for (const table of RUN_TABLES) await client.query(`LOCK TABLE "${table}" IN ACCESS EXCLUSIVE MODE`);
+      await client.query(`SET LOCAL lock_timeout = 0`);
       const counts = { ...statusCounts };
       for (const [subject, { table, key }] of Object.entries(SUBJECTS)) {
         const own = `"${runTable(table.slice(1, -1) as RunTable, runId)}"`;

@@ -1,8 +1,9 @@
-import { jobsRepository, type JobCounters, type JobError } from '@/lib/repositories/jobs';
+import { jobsRepository, type Attempt, type JobCounters, type JobError } from '@/lib/repositories/jobs';
 
-export class JobCancelledError extends Error {
+/** The job was cancelled, or its attempt was taken over after missed heartbeats: its work stops, writing nothing more. */
+export class JobStoppedError extends Error {
   constructor(jobId: string) {
-    super(`job ${jobId} was cancelled`);
+    super(`job ${jobId} stopped: it was cancelled or taken over by another worker`);
   }
 }
 
@@ -27,11 +28,19 @@ export class JobProgress {
     readonly jobId: string,
     private readonly onChange: (snapshot: ProgressSnapshot) => void = () => {},
     private readonly flushEveryMs = 1000,
+    private readonly attempt?: Attempt,
   ) {}
 
   async setTotal(total: number) {
     this.local.total = total;
     await jobsRepository.setTotal(this.jobId, total);
+    this.onChange(this.local);
+  }
+
+  /** Counters that a retried job already earned in an earlier attempt. */
+  async setCounters(done: number, failed: number) {
+    Object.assign(this.local, { done, failed });
+    await jobsRepository.setCounters(this.jobId, done, failed);
     this.onChange(this.local);
   }
 
@@ -51,12 +60,12 @@ export class JobProgress {
   }
 
   async flush(): Promise<JobCounters> {
-    const counters = await jobsRepository.addProgress(this.jobId, this.pendingDone, this.pendingFailed, this.pendingErrors);
+    const counters = await jobsRepository.addProgress(this.jobId, this.pendingDone, this.pendingFailed, this.pendingErrors, this.attempt);
     this.pendingDone = 0;
     this.pendingFailed = 0;
     this.pendingErrors = [];
     this.lastFlush = Date.now();
-    if (counters?.status === 'cancelled') throw new JobCancelledError(this.jobId);
+    if (counters?.status === 'cancelled' || counters?.held === false) throw new JobStoppedError(this.jobId);
     return counters;
   }
 }

@@ -1,64 +1,72 @@
 import { notFound } from '@/lib/errors';
-import { jobsRepository, type JobError, type JobSummaryRow } from '@/lib/repositories/jobs';
+import { jobsRepository, type JobError, type JobSummaryRow, type WorkerShare } from '@/lib/repositories/jobs';
+import type { JobChildrenView, JobDetail, JobView, JobWorkerView } from '@/lib/schemas/job-views';
 
-export type JobStatus = JobSummaryRow['status'];
+export type { JobDetail, JobStatus, JobView } from '@/lib/schemas/job-views';
 
-/**
- * What the admin pages and scripts see of a job: its row (dates as ISO strings; errorCount is how
- * many per-item failures are stored, the latest 500, which the detail lists) and how fast it goes.
- */
-export interface JobView extends Omit<JobSummaryRow, 'createdAt' | 'startedAt' | 'finishedAt'> {
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  /** Items per second since the job started; null before the first item. */
-  rate: number | null;
-  /** Seconds left at that rate, while running. */
-  etaSeconds: number | null;
+const iso = (date: Date | null) => date?.toISOString() ?? null;
+
+function toWorker(share: WorkerShare): JobWorkerView {
+  return {
+    runner: share.runner,
+    heartbeatAt: iso(share.heartbeatAt),
+    items: share.items,
+    seconds: share.seconds,
+    rate: share.items > 0 && share.seconds > 0 ? share.items / share.seconds : null,
+  };
 }
 
-export interface JobDetail extends JobView {
-  errors: JobError[];
-}
-
-function toView(job: JobSummaryRow): JobView {
+function toView(job: JobSummaryRow, children: JobChildrenView | null, workers: WorkerShare[]): JobView {
   const processed = job.done + job.failed;
   const seconds = job.startedAt ? ((job.finishedAt?.getTime() ?? Date.now()) - job.startedAt.getTime()) / 1000 : 0;
   const rate = processed > 0 && seconds > 0 ? processed / seconds : null;
   const left = job.total - processed;
   return {
-    ...job,
+    id: job.id,
+    kind: job.kind,
+    status: job.status,
+    params: job.params,
+    total: job.total,
+    done: job.done,
+    failed: job.failed,
+    errorCount: job.errorCount,
+    error: job.error,
+    createdBy: job.createdBy,
     createdAt: job.createdAt.toISOString(),
-    startedAt: job.startedAt?.toISOString() ?? null,
-    finishedAt: job.finishedAt?.toISOString() ?? null,
+    startedAt: iso(job.startedAt),
+    finishedAt: iso(job.finishedAt),
     rate,
     etaSeconds: job.status === 'running' && rate && left > 0 ? left / rate : null,
+    phase: job.phase,
+    attempts: job.attempts,
+    maxAttempts: job.maxAttempts,
+    failedAttempts: job.attemptErrors,
+    runner: job.runner,
+    heartbeatAt: iso(job.heartbeatAt),
+    followsId: job.followsId,
+    children,
+    workers: workers.filter((share) => share.jobId === job.id).map(toWorker),
   };
 }
 
+/** Views of top-level rows with their children counted and their workers' shares, in three queries however many. */
+export async function describeJobs(rows: JobSummaryRow[]): Promise<JobView[]> {
+  const ids = rows.map((row) => row.id);
+  const [children, workers] = await Promise.all([jobsRepository.childSummaries(ids), jobsRepository.workerShares(ids)]);
+  return rows.map((row) => {
+    const summary = children.get(row.id);
+    return toView(row, summary ? { kind: summary.kind, total: summary.total, queued: summary.queued, running: summary.running, done: summary.done, failed: summary.failed, cancelled: summary.cancelled } : null, workers);
+  });
+}
+
 export async function listJobs(limit: number): Promise<JobView[]> {
-  return (await jobsRepository.recent(limit)).map(toView);
+  return describeJobs(await jobsRepository.recent(limit));
 }
 
 /** One job with its failures; `kind` narrows it (GET /api/scans/[id] answers scans only). */
 export async function jobDetail(id: string, kind?: string): Promise<JobDetail> {
   const job = await jobsRepository.find(id);
   if (!job || (kind && job.kind !== kind)) throw notFound(`no ${kind ?? 'job'} ${id}`);
-  const errors = job.errors as unknown as JobError[];
-  const summary: JobSummaryRow = {
-    id: job.id,
-    kind: job.kind,
-    status: job.status,
-    params: job.params as Record<string, unknown>,
-    total: job.total,
-    done: job.done,
-    failed: job.failed,
-    errorCount: errors.length,
-    error: job.error,
-    createdBy: job.createdBy?.name ?? null,
-    createdAt: job.createdAt,
-    startedAt: job.startedAt,
-    finishedAt: job.finishedAt,
-  };
-  return { ...toView(summary), errors };
+  const [view] = await describeJobs([(await jobsRepository.summary(id))!]);
+  return { ...view, errors: job.errors as unknown as JobError[] };
 }

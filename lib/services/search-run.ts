@@ -1,7 +1,4 @@
-import os from 'node:os';
 import { badRequest } from '@/lib/errors';
-import { enqueue, enqueueMany } from '@/lib/queue/boss';
-import { jobsRepository } from '@/lib/repositories/jobs';
 import {
   searchResultsRepository,
   type EmbeddingRows,
@@ -10,10 +7,12 @@ import {
   type RowKey,
 } from '@/lib/repositories/search-results';
 import { rebuildReview } from '@/lib/services/review';
-import { searchRunsRepository, type BlockPlan, type RunPlan, type SearchRunRow } from '@/lib/repositories/search-runs';
+import { isLockTimeout, searchRunsRepository, type BlockPlan, type RunPlan, type SearchRunRow } from '@/lib/repositories/search-runs';
 import { settingsRepository } from '@/lib/repositories/settings';
 import type { SearchJobParams } from '@/lib/schemas/jobs';
 import { identityPairKeyOf, outlierKeyOf, pairKeyOf } from '@/lib/services/decisions';
+import type { JobProgress } from '@/lib/services/job-progress';
+import { thisRunner } from '@/lib/services/job-runner';
 import { embeddingModelName } from '@/lib/services/scan';
 import { defaultCrossThreshold } from '@/lib/services/settings';
 import {
@@ -39,8 +38,6 @@ import {
 
 /** Rows per block: a tile holds two blocks of 512-d vectors (2 x 41 MB at this size). */
 export const DEFAULT_TILE_ROWS = 20_000;
-/** A tile that fails this many times fails its search, with the tile's reason. */
-export const MAX_TILE_ATTEMPTS = 3;
 
 export interface SearchSummary {
   images: number;
@@ -59,26 +56,13 @@ export interface SearchSummary {
 type Log = (line: string) => void;
 
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
-export const thisProcess = () => `${os.hostname()}:${process.pid}`;
-
-/** A runner ("host:pid") of this host whose process is gone; runners elsewhere are left to the queue's expiry. */
-function runnerIsGone(runner: string): boolean {
-  const [host, pid] = runner.split(':');
-  if (host !== os.hostname()) return false;
-  try {
-    process.kill(Number(pid), 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'EPERM';
-  }
-}
 
 /**
  * Creates the run and its plan: one streaming pass over the embeddings sums each person's vectors
  * (the centroids every tile scores outliers against) and cuts the rows into blocks of at least
  * `tileRows` rows at person boundaries, so a diagonal tile holds every image of its people.
  */
-export async function planSearch(jobId: string | null, params: SearchJobParams, log: Log): Promise<SearchRunRow> {
+export async function planSearch(jobId: string | null, params: SearchJobParams, progress: JobProgress | null, log: Log): Promise<SearchRunRow> {
   const start = process.hrtime.bigint();
   const settings = await settingsRepository.get();
   const model = embeddingModelName(settings);
@@ -87,16 +71,19 @@ export async function planSearch(jobId: string | null, params: SearchJobParams, 
   const outlierThreshold = settings.outlierThreshold ?? DEFAULT_OUTLIER_THRESHOLD;
   const maxPairs = params.maxPairs ?? settings.maxPairs;
   const tileRows = params.tileRows ?? DEFAULT_TILE_ROWS;
+  // a retried plan starts afresh: what an interrupted attempt began goes
+  const earlier = jobId ? await searchRunsRepository.byJob(jobId) : null;
+  if (earlier?.status === 'building') await searchRunsRepository.fail(earlier.id, 'replaced by a later attempt of its job');
   const runId = await searchRunsRepository.create({ jobId, model, threshold, duplicateThreshold, outlierThreshold, maxPairs, tileRows, params });
   try {
-    return await planRun(runId, jobId, model, tileRows, start, log);
+    return await planRun(runId, model, tileRows, start, progress, log);
   } catch (error) {
     await searchRunsRepository.fail(runId, (error as Error).message);
     throw error;
   }
 }
 
-async function planRun(runId: number, jobId: string | null, model: string, tileRows: number, start: bigint, log: Log): Promise<SearchRunRow> {
+async function planRun(runId: number, model: string, tileRows: number, start: bigint, progress: JobProgress | null, log: Log): Promise<SearchRunRow> {
   const { n, dim: found } = await searchResultsRepository.countEmbeddings(model);
   // with nothing embedded there is nothing to compare, but the previous run's candidates must still go
   const dim = found || 1;
@@ -133,7 +120,7 @@ async function planRun(runId: number, jobId: string | null, model: string, tileR
   for (let r = 0; r < blocks.length; r++) for (let c = r; c < blocks.length; c++) tiles.push({ rowBlock: r, colBlock: c });
   const plan: RunPlan & { counts: number[] } = { blocks, identityIds, counts };
   await searchRunsRepository.savePlan(runId, plan, allSums, rows, dim, tiles);
-  if (jobId) await jobsRepository.setTotal(jobId, tiles.length);
+  await progress?.setTotal(tiles.length);
   log(`search run ${runId}: ${rows} embeddings of ${identityIds.length} people in ${blocks.length} blocks, ${tiles.length} tiles (planned in ${seconds(start).toFixed(1)} s)`);
   return (await searchRunsRepository.find(runId))!;
 }
@@ -283,18 +270,18 @@ async function pauseForTests() {
   await new Promise(() => {});
 }
 
-export type TileOutcome = { kind: 'done'; tilesDone: number; tiles: number } | { kind: 'skipped' } | { kind: 'failed'; error: string };
+export type TileOutcome = { kind: 'done'; tilesDone: number; tiles: number } | { kind: 'skipped' };
 
 /**
  * Runs one tile: its pairs (exact: every pair scored in fp32), and on the diagonal its block's
- * outliers, written with its done mark in one transaction. A failed attempt is retried (by the
- * queue, or by the caller in-process) until the tile has failed MAX_TILE_ATTEMPTS times; then the
- * search fails with the tile's reason. Throws only when another attempt should follow.
+ * outliers, written with its done mark in one transaction, so an attempt after a failed or killed
+ * one starts from nothing, and one after a finished one does nothing. Counts one tile done on
+ * `progress`. A failure names the tile.
  */
-export async function runTile(runId: number, tile: number, log: Log): Promise<TileOutcome> {
+export async function runTile(runId: number, tile: number, progress: JobProgress | null): Promise<TileOutcome> {
   const run = await searchRunsRepository.find(runId);
   if (!run || run.status !== 'building') return { kind: 'skipped' };
-  const claimed = await searchRunsRepository.startTile(runId, tile, thisProcess());
+  const claimed = await searchRunsRepository.startTile(runId, tile, thisRunner());
   if (!claimed) return { kind: 'skipped' };
   const started = process.hrtime.bigint();
   try {
@@ -314,26 +301,14 @@ export async function runTile(runId: number, tile: number, log: Log): Promise<Ti
       pauseForTests,
     );
     if (!written) return { kind: 'skipped' };
-    if (run.jobId && (await jobsRepository.addProgress(run.jobId, 1, 0, [])).status === 'cancelled') {
-      await searchRunsRepository.fail(runId, 'cancelled');
-      return { kind: 'skipped' };
-    }
+    await progress?.advance(1);
+    await progress?.flush();
     return { kind: 'done', ...written };
   } catch (error) {
-    const reason = (error as Error).message;
-    if ((await searchRunsRepository.tileFailed(runId, tile, reason, MAX_TILE_ATTEMPTS)) === 'pending') throw error;
     const { blocks } = run.plan!;
     const span = (b: number) => `${blocks[b].start}-${blocks[b].start + blocks[b].rows}`;
-    const message = `tile ${tile} (rows ${span(claimed.rowBlock)} x ${span(claimed.colBlock)}) failed ${MAX_TILE_ATTEMPTS} times: ${reason}`;
-    log(`search run ${runId}: ${message}`);
-    await failSearch(run, message);
-    return { kind: 'failed', error: message };
+    throw new Error(`tile ${tile} (rows ${span(claimed.rowBlock)} x ${span(claimed.colBlock)}): ${(error as Error).message}`, { cause: error });
   }
-}
-
-async function failSearch(run: SearchRunRow, message: string) {
-  await searchRunsRepository.fail(run.id, message);
-  if (run.jobId) await jobsRepository.finish(run.jobId, 'failed', message);
 }
 
 /**
@@ -422,7 +397,7 @@ export async function finishSearch(runId: number, log: Log): Promise<SearchSumma
       tiles: tiles.length,
     };
     summary.seconds.write = seconds(started);
-    if (!(await searchRunsRepository.switchTo(runId, mark, statusCounts, summary))) return null;
+    if (!(await switchWhenReadersLetGo(runId, mark, statusCounts, summary))) return null;
     await searchRunsRepository.dropOlderRuns();
     // verdicts given on earlier runs explain this run's candidates too: found again or found anew
     await rebuildReview();
@@ -434,32 +409,32 @@ export async function finishSearch(runId: number, log: Log): Promise<SearchSumma
   });
 }
 
+async function switchWhenReadersLetGo(runId: number, mark: number, statusCounts: Record<string, number>, summary: SearchSummary): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await searchRunsRepository.switchTo(runId, mark, statusCounts, summary);
+    } catch (error) {
+      if (!isLockTimeout(error) || attempt >= 120) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * Math.min(attempt, 8)));
+    }
+  }
+}
+
 /** The cap's error as the API answers it: 400 with the pair count and the threshold that would fit. */
-function capError(error: TooManyPairsError) {
+export function capError(error: TooManyPairsError) {
   return badRequest(error.message, { pairCount: error.pairCount, suggestedThreshold: error.suggestedThreshold });
 }
 
 /**
- * The whole search in this process (the CLI, tests): the same plan, tiles and finish a queued
- * search runs on workers, one tile after another.
+ * The whole search in this process, one tile after another: the plan, tiles and finish that a
+ * search job runs (see lib/services/job-kinds/search.ts), for callers that hold their own job row.
  */
-export async function runSearchInProcess(jobId: string | null, params: SearchJobParams, log: Log): Promise<SearchSummary> {
+export async function runSearchInProcess(progress: JobProgress, params: SearchJobParams, log: Log): Promise<SearchSummary> {
   const started = process.hrtime.bigint();
-  const run = await planSearch(jobId, params, log);
+  const run = await planSearch(progress.jobId, params, progress, log);
   const load = seconds(started);
-  for (let tile = 0; tile < run.tiles; tile++) {
-    for (;;) {
-      try {
-        const outcome = await runTile(run.id, tile, log);
-        if (outcome.kind === 'failed') throw new Error(outcome.error);
-        break;
-      } catch (error) {
-        if ((await searchRunsRepository.find(run.id))?.status !== 'building') throw error;
-        log(`search run ${run.id}: tile ${tile} failed (${(error as Error).message}); trying again`);
-      }
-    }
-  }
   try {
+    for (let tile = 0; tile < run.tiles; tile++) await runTile(run.id, tile, progress);
     const summary = await finishSearch(run.id, log);
     if (!summary) throw new Error(`search run ${run.id} was ended by another process`);
     summary.seconds.load = load;
@@ -468,42 +443,5 @@ export async function runSearchInProcess(jobId: string | null, params: SearchJob
     await searchRunsRepository.fail(run.id, (error as Error).message);
     if (error instanceof TooManyPairsError) throw capError(error);
     throw error;
-  }
-}
-
-/** The queued search: plans the run and queues its tiles (the finish follows the last of them). */
-export async function startQueuedSearch(jobId: string, params: SearchJobParams, log: Log): Promise<'continues'> {
-  const run = await planSearch(jobId, params, log);
-  if (run.tiles === 0) await enqueue('search-finish', { jobId, runId: run.id });
-  else await enqueueMany('search-tile', Array.from({ length: run.tiles }, (_, tile) => ({ jobId, runId: run.id, tile })));
-  return 'continues';
-}
-
-/**
- * A tile job. After its tile, it puts back tiles of this host whose process died mid-tile (a
- * killed worker's tile would otherwise wait for the queue's expiry), and the last tile done queues
- * the finish.
- */
-export async function handleSearchTileJob(payload: { jobId: string; runId: number; tile: number }, log: Log): Promise<void> {
-  const outcome = await runTile(payload.runId, payload.tile, log);
-  if (outcome.kind === 'failed') return;
-  const tiles = await searchRunsRepository.tiles(payload.runId);
-  for (const t of tiles) {
-    if (t.state === 'running' && t.runner && runnerIsGone(t.runner) && (await searchRunsRepository.releaseTile(payload.runId, t.tile, t.runner))) {
-      log(`search run ${payload.runId}: tile ${t.tile} was left by ${t.runner}, which is gone; queued again`);
-      await enqueue('search-tile', { jobId: payload.jobId, runId: payload.runId, tile: t.tile });
-    }
-  }
-  if (tiles.every((t) => t.state === 'done')) await enqueue('search-finish', { jobId: payload.jobId, runId: payload.runId });
-}
-
-export async function handleSearchFinishJob(payload: { jobId: string; runId: number }, log: Log): Promise<void> {
-  try {
-    const summary = await finishSearch(payload.runId, log);
-    if (summary) await jobsRepository.finish(payload.jobId, 'done', null, { ...summary });
-  } catch (error) {
-    const run = await searchRunsRepository.find(payload.runId);
-    if (run) await failSearch(run, (error as Error).message);
-    log(`search run ${payload.runId} failed: ${(error as Error).message}`);
   }
 }

@@ -10,5 +10,5 @@ export type { SearchSummary } from '@/lib/services/search-run';
  * and keeps every decision. Tiles and progress as a queued search has them.
  */
 export async function runSearch(params: SearchJobParams, progress: JobProgress, log: (line: string) => void): Promise<SearchSummary> {
-  return runSearchInProcess(progress.jobId, params, log);
+  return runSearchInProcess(progress, params, log);
 }

@@ -6,7 +6,8 @@ import path from 'node:path';
 const benches = [
   ['scan', 'ingestion: whole scan vs raw ONNX inference (1,000 images)', []],
   ['search', 'search at the seed scale: whole search vs raw faiss-node (57,637 x 512)', []],
-  ['api-load', "API under load: 1,000,000 pairs, 10 connections, facesift's own Postgres", ['--embedded']],
+  ['search-tiles', 'tiled search at the seed scale: one process vs queued tiles on 1 and 2 workers (57,637 x 512)', []],
+  ['api-load', "API under load: 1,000,000 pairs, 10 connections, facesift's own Postgres, without and during a search write", ['--embedded']],
   ['api-load', 'API under load: the same on the Postgres at DATABASE_URL (or the machine default)', []],
 ] as const;
 

@@ -39,7 +39,7 @@ describe('the worker', () => {
     expect(rows[0].n).toBe(40);
   });
 
-  it('finishes the running job before it exits on SIGTERM', async () => {
+  it('finishes the embed batch it runs before it exits on SIGTERM, and leaves the rest queued for the next worker', async () => {
     const queued = await enqueueJob('scan', { root: copySample(), force: false, search: false }, null);
     const child = spawn(facesift, ['worker'], { env: process.env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
@@ -49,6 +49,11 @@ describe('the worker', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(stderr).toMatch(/draining/);
-    expect(await job(queued.id)).toMatchObject({ status: 'done', done: 40 });
+    const { rows: batches } = await getPool().query(`SELECT status::text FROM "Job" WHERE "parentId" = $1`, [queued.id]);
+    expect(batches.map((batch) => batch.status)).toContain('done');
+    expect(batches.map((batch) => batch.status)).not.toContain('running');
+    worker = await startWorker(jobHandlers, quiet);
+    await expect.poll(async () => (await job(queued.id)).status, { timeout: 60_000, interval: 250 }).toBe('done');
+    expect(await job(queued.id)).toMatchObject({ done: 40, failed: 0 });
   });
 });

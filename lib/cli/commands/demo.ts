@@ -2,10 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { prepareDatabase } from '@/lib/db/connection';
 import { facesiftHome, modelCacheDir, projectRoot } from '@/lib/paths';
-import { jobsRepository } from '@/lib/repositories/jobs';
-import { JobProgress } from '@/lib/services/job-progress';
-import { runScanInline, thisRunner } from '@/lib/services/jobs';
-import { runSearch } from '@/lib/services/search';
+import { runJobInline, runScanInline } from '@/lib/services/jobs';
 import { addUser, generatePassword } from '@/lib/services/users';
 import { intOption, log, type CommandValues } from '@/lib/cli/command';
 import { progressReporter } from '@/lib/cli/progress';
@@ -39,9 +36,7 @@ export async function demoCommand(values: CommandValues): Promise<number | void>
     const bar = progressReporter('embedding');
     await runScanInline({ root: dataset, force: false, search: false }, log, (snapshot) => bar.update(snapshot));
     bar.end();
-    const job = await jobsRepository.create('search', {}, null);
-    await jobsRepository.markRunning(job.id, thisRunner());
-    await jobsRepository.finish(job.id, 'done', null, { ...(await runSearch({ threshold: 0.3 }, new JobProgress(job.id), log)) });
+    await runJobInline('search', { threshold: 0.3 }, log);
     const password = generatePassword();
     await addUser({ name: 'demo', role: 'admin', password }, { replaceExisting: true });
     return serve({

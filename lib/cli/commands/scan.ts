@@ -1,43 +1,36 @@
 import { prepareDatabase } from '@/lib/db/connection';
 import { EMBED_MODES } from '@/lib/embedding/embedder';
 import { PRESET_NAMES } from '@/lib/embedding/presets';
-import { importNpz } from '@/lib/services/import-npz';
-import { JobProgress } from '@/lib/services/job-progress';
-import { runScanInline, thisRunner } from '@/lib/services/jobs';
-import { jobsRepository } from '@/lib/repositories/jobs';
+import type { ImportSummary } from '@/lib/services/import-npz';
+import { enqueueScan, jobs, runScanInline } from '@/lib/services/jobs';
 import { choiceOption, log, UsageError, type CommandValues } from '@/lib/cli/command';
 import { progressReporter } from '@/lib/cli/progress';
 
 export async function scanCommand(values: CommandValues): Promise<number | void> {
     if (values.aligned && values.detect) throw new UsageError('--aligned and --detect exclude each other');
     const preset = values.preset === undefined ? undefined : choiceOption(values.preset, 'preset', PRESET_NAMES, 'default');
-    const mode = values.aligned ? 'aligned' : values.detect ? 'detect' : undefined;
+    const mode = values.aligned ? ('aligned' as const) : values.detect ? ('detect' as const) : undefined;
     if (mode && !EMBED_MODES.includes(mode)) throw new UsageError(`unknown mode ${mode}`);
     await prepareDatabase();
+    const params = { root: values.root as string | undefined, mode, model: values.model as string | undefined, preset, force: Boolean(values.force), search: false };
+    if (values.enqueue) {
+      process.stdout.write(`${(await enqueueScan(params)).id}\n`);
+      return;
+    }
     const bar = progressReporter('embedding');
     const started = Date.now();
-    const { state } = await runScanInline(
-      { root: values.root as string | undefined, mode, model: values.model as string | undefined, preset, force: Boolean(values.force), search: false },
-      log,
-      (snapshot) => bar.update(snapshot),
-    );
+    const { state } = await runScanInline(params, log, (snapshot) => bar.update(snapshot));
     bar.end();
     log(`scan finished in ${((Date.now() - started) / 1000).toFixed(1)} s: ${state.done} embedded or recorded, ${state.failed} unreadable`);
 }
 
 export async function importNpzCommand(values: CommandValues): Promise<number | void> {
     await prepareDatabase();
-    const job = await jobsRepository.create('import-npz', { root: values.root, key: values.key }, null);
-    await jobsRepository.markRunning(job.id, thisRunner());
     const bar = progressReporter('importing');
-    try {
-      const summary = await importNpz({ root: values.root as string | undefined, key: values.key as string | undefined }, new JobProgress(job.id, (s) => bar.update(s)), log);
-      bar.end();
-      await jobsRepository.finish(job.id, summary.failedFolders ? 'failed' : 'done', summary.failedFolders ? `${summary.failedFolders} npz files could not be imported` : null, { ...summary });
-      log(`imported ${summary.imported} embeddings from ${summary.folders - summary.failedFolders} of ${summary.folders} npKnown.npz files (${summary.model ?? 'none'})`);
-      return summary.failedFolders ? 1 : 0;
-    } catch (error) {
-      await jobsRepository.finish(job.id, 'failed', (error as Error).message);
-      throw error;
-    }
+    const job = await jobs.runInline('import-npz', { root: values.root as string | undefined, key: values.key as string | undefined }, { log, onProgress: (s) => bar.update(s) });
+    bar.end();
+    const summary = job.result as unknown as ImportSummary | null;
+    if (!summary) throw new Error(job.error ?? `import ${job.id} ended ${job.status}`);
+    log(`imported ${summary.imported} embeddings from ${summary.folders - summary.failedFolders} of ${summary.folders} npKnown.npz files (${summary.model ?? 'none'})`);
+    return job.status === 'done' ? 0 : 1;
 }

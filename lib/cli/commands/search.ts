@@ -1,10 +1,8 @@
 import { prepareDatabase } from '@/lib/db/connection';
 import { candidatesRepository } from '@/lib/repositories/candidates';
-import { jobsRepository } from '@/lib/repositories/jobs';
 import { listIdentityPairsSchema, listOutliersSchema, listPairsSchema } from '@/lib/schemas/candidates';
-import { JobProgress } from '@/lib/services/job-progress';
-import { thisRunner } from '@/lib/services/jobs';
-import { runSearch } from '@/lib/services/search';
+import { enqueueJob, runJobInline } from '@/lib/services/jobs';
+import type { SearchSummary } from '@/lib/services/search';
 import { toCsv } from '@/lib/csv';
 import { choiceOption, floatOption, intOption, log, type CommandValues } from '@/lib/cli/command';
 
@@ -16,20 +14,16 @@ export async function searchCommand(values: CommandValues): Promise<number | voi
       tileRows: intOption(values['tile-rows'], 'tile-rows'),
     };
     await prepareDatabase();
-    const job = await jobsRepository.create('search', params, null);
-    await jobsRepository.markRunning(job.id, thisRunner());
-    try {
-      const summary = await runSearch(params, new JobProgress(job.id), log);
-      await jobsRepository.finish(job.id, 'done', null, { ...summary });
-      log(
-        `${summary.crossIdentityPairs} cross-identity pairs (>= ${summary.threshold}), ${summary.nearDuplicates} near-duplicates, ` +
-          `${summary.identityPairs} merge suggestions, ${summary.flaggedOutliers} outliers among ${summary.images} images of ${summary.identities} people ` +
-          `(search run ${summary.runId}, ${summary.tiles} tiles)`,
-      );
-    } catch (error) {
-      await jobsRepository.finish(job.id, 'failed', (error as Error).message);
-      throw error;
+    if (values.enqueue) {
+      process.stdout.write(`${(await enqueueJob('search', params, null)).id}\n`);
+      return;
     }
+    const summary = (await runJobInline('search', params, log)).result as unknown as SearchSummary;
+    log(
+      `${summary.crossIdentityPairs} cross-identity pairs (>= ${summary.threshold}), ${summary.nearDuplicates} near-duplicates, ` +
+        `${summary.identityPairs} merge suggestions, ${summary.flaggedOutliers} outliers among ${summary.images} images of ${summary.identities} people ` +
+        `(search run ${summary.runId}, ${summary.tiles} tiles)`,
+    );
 }
 
 type Page = { items: object[]; nextCursor: string | null };
