@@ -2,9 +2,6 @@ import { requirePageUser } from '@/lib/auth/page-user';
 import { reviewNext } from '@/lib/services/review';
 import { ReviewQueue } from '@/components/review/review-queue';
 
-// the queue changes with every verdict: never served from a cache
-export const dynamic = 'force-dynamic';
-
 export async function generateMetadata() {
   await requirePageUser();
   return { title: 'Review queue · facesift' };
