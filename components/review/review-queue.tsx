@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
-import type { ReviewEntry, ReviewNext, ReviewPreview } from '@/lib/schemas/review';
+import { REMAINING_CAP, type ReviewEntry, type ReviewNext, type ReviewPreview } from '@/lib/schemas/review';
 import { announceDecision, api, ApiError } from '@/components/api';
 import { describeDecision, type PublicDecision } from '@/components/decision-history';
 import { HelpOverlay } from '@/components/help-overlay';
@@ -259,7 +259,7 @@ export function ReviewQueue({ initial }: { initial: ReviewNext }) {
       <div className="flex flex-wrap items-center gap-x-4 gap-y-1">
         <h1 className="text-lg font-semibold">Review queue</h1>
         <span className="text-sm text-stone-500" data-testid="review-remaining">
-          {next.remaining.toLocaleString('en')} finding{next.remaining === 1 ? '' : 's'} open
+          {next.remaining >= REMAINING_CAP ? `${(REMAINING_CAP - 1).toLocaleString('en')}+` : next.remaining.toLocaleString('en')} finding{next.remaining === 1 ? '' : 's'} open
         </span>
         <span className="ml-auto text-sm text-stone-500">
           <Kbd>u</Kbd> Undo · <Kbd>?</Kbd> Shortcuts

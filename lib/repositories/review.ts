@@ -5,8 +5,12 @@ import { CANDIDATE_BY_ID } from '@/lib/repositories/candidates';
 import type { Subject } from '@/lib/repositories/decisions';
 import type { Derived, EvidencePair, Finding, FolderPair, ImageStanding, Verdict } from '@/lib/similarity/review';
 
-/** Serialises rebuilding findings and derived verdicts: two verdicts at once would each rebuild from a stale view. */
+/**
+ * Rebuilds of overlapping folders take turns (each would otherwise store what it read before the
+ * other stored); of disjoint ones they run at once. A rebuild of everything waits for all.
+ */
 const REVIEW_LOCK = 7_346_014;
+const FOLDER_LOCKS = 7_346_015;
 
 /** The candidates a rebuild reads: all of them, or those touching some person folders. */
 export type Scope = { all: true } | { all: false; folders: string[] };
@@ -117,58 +121,69 @@ export const reviewRepository = {
    * Replaces a scope's derived verdicts and findings with these, and moves each candidate of the
    * scope to its effective status (own verdict, else derived, else open), keeping the pair ledger.
    */
-  async store(scope: Scope, rows: ScopeRows, derived: Derived[], findings: Finding[]): Promise<void> {
-    await withTransaction(async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock($1)', [REVIEW_LOCK]);
-      const ids = scope.all ? [] : [await idsOf(client, scope.folders)];
+  /** Runs `work` in a transaction that holds the scope's folders until it ends, so it reads what rebuilds before it stored. */
+  async locked<T>(scope: Scope, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return withTransaction(async (client) => {
       if (scope.all) {
-        await client.query('TRUNCATE "DerivedDecision", "ReviewFinding"');
+        await client.query('SELECT pg_advisory_xact_lock($1)', [REVIEW_LOCK]);
       } else {
-        const keys: Record<Subject, string[]> = {
-          pair: [...new Set(rows.pairs.map((p) => p.key))],
-          identity_pair: rows.folderPairs.map((fp) => fp.key),
-          outlier: rows.images.map((i) => `${i.folder}\n${i.hash}`),
-        };
-        for (const [subject, list] of Object.entries(keys)) {
-          await client.query(`DELETE FROM "DerivedDecision" WHERE subject = $1::"DecisionSubject" AND "subjectKey" = ANY($2::text[])`, [subject, list]);
-        }
-        await client.query(`DELETE FROM "ReviewFinding" WHERE folders && $1::text[]`, [scope.folders]);
+        await client.query('SELECT pg_advisory_xact_lock_shared($1)', [REVIEW_LOCK]);
+        // one order for every rebuild, so two never wait for each other
+        for (const id of (await idsOf(client, scope.folders)).sort((x, y) => x - y)) await client.query('SELECT pg_advisory_xact_lock($1, $2)', [FOLDER_LOCKS, id]);
       }
-      await client.query(
-        `INSERT INTO "DerivedDecision" (subject, "subjectKey", verdict, "sourceId", reason)
-         SELECT subject::"DecisionSubject", "subjectKey", verdict, "sourceId", reason FROM jsonb_to_recordset($1::jsonb)
-             AS x(subject text, "subjectKey" text, verdict text, "sourceId" int, reason text)
-         ON CONFLICT (subject, "subjectKey") DO UPDATE SET verdict = EXCLUDED.verdict, "sourceId" = EXCLUDED."sourceId", reason = EXCLUDED.reason`,
-        [JSON.stringify(derived)],
-      );
-      await client.query(
-        `INSERT INTO "ReviewFinding" (kind, key, priority, subject, "subjectKey", folders, evidence, detail)
-         SELECT kind, key, priority, subject::"DecisionSubject", "subjectKey", folders, evidence, detail FROM jsonb_to_recordset($1::jsonb)
-             AS x(kind text, key text, priority float8, subject text, "subjectKey" text, folders text[], evidence int, detail jsonb)
-         ON CONFLICT (kind, key) DO UPDATE SET priority = EXCLUDED.priority, subject = EXCLUDED.subject, "subjectKey" = EXCLUDED."subjectKey",
-            folders = EXCLUDED.folders, evidence = EXCLUDED.evidence, detail = EXCLUDED.detail`,
-        [JSON.stringify(findings.map((f) => ({ ...f, folders: f.folders })))],
-      );
-      for (const [subject, { table, key, inScope }] of Object.entries(TABLES) as [Subject, (typeof TABLES)[Subject]][]) {
-        const moved = await client.query<{ old: string; status: string; n: number }>(
-          `WITH e AS (
-             SELECT c.id, c.status AS old, COALESCE(NULLIF(d.verdict, 'open'), dd.verdict, 'open') AS status
-               FROM ${table} c LEFT JOIN "Decision" d ON d.id = c."decisionId"
-               LEFT JOIN "DerivedDecision" dd ON dd.subject = '${subject}' AND dd."subjectKey" = c.${key}
-              ${scope.all ? '' : `WHERE ${inScope(1)}`}
-           ), changed AS (
-             UPDATE ${table} t SET status = e.status FROM e WHERE t.id = e.id AND t.status <> e.status RETURNING e.old, e.status
-           )
-           SELECT old, status, count(*)::int AS n FROM changed GROUP BY old, status`,
-          ids,
-        );
-        if (subject !== 'pair' || moved.rows.length === 0) continue;
-        await client.query(
-          `INSERT INTO "PairStatusCount" (status, delta) SELECT status, delta FROM jsonb_to_recordset($1::jsonb) AS x(status text, delta int)`,
-          [JSON.stringify(moved.rows.flatMap((m) => [{ status: m.old, delta: -m.n }, { status: m.status, delta: m.n }]))],
-        );
-      }
+      return work(client);
     });
+  },
+
+  async store(client: pg.PoolClient, scope: Scope, rows: ScopeRows, derived: Derived[], findings: Finding[]): Promise<void> {
+    const ids = scope.all ? [] : [await idsOf(client, scope.folders)];
+    if (scope.all) {
+      await client.query('TRUNCATE "DerivedDecision", "ReviewFinding"');
+    } else {
+      const keys: Record<Subject, string[]> = {
+        pair: [...new Set(rows.pairs.map((p) => p.key))],
+        identity_pair: rows.folderPairs.map((fp) => fp.key),
+        outlier: rows.images.map((i) => `${i.folder}\n${i.hash}`),
+      };
+      for (const [subject, list] of Object.entries(keys)) {
+        await client.query(`DELETE FROM "DerivedDecision" WHERE subject = $1::"DecisionSubject" AND "subjectKey" = ANY($2::text[])`, [subject, list]);
+      }
+      await client.query(`DELETE FROM "ReviewFinding" WHERE folders && $1::text[]`, [scope.folders]);
+    }
+    await client.query(
+      `INSERT INTO "DerivedDecision" (subject, "subjectKey", verdict, "sourceId", reason)
+       SELECT subject::"DecisionSubject", "subjectKey", verdict, "sourceId", reason FROM jsonb_to_recordset($1::jsonb)
+           AS x(subject text, "subjectKey" text, verdict text, "sourceId" int, reason text)
+       ON CONFLICT (subject, "subjectKey") DO UPDATE SET verdict = EXCLUDED.verdict, "sourceId" = EXCLUDED."sourceId", reason = EXCLUDED.reason`,
+      [JSON.stringify(derived)],
+    );
+    await client.query(
+      `INSERT INTO "ReviewFinding" (kind, key, priority, subject, "subjectKey", folders, evidence, detail)
+       SELECT kind, key, priority, subject::"DecisionSubject", "subjectKey", folders, evidence, detail FROM jsonb_to_recordset($1::jsonb)
+           AS x(kind text, key text, priority float8, subject text, "subjectKey" text, folders text[], evidence int, detail jsonb)
+       ON CONFLICT (kind, key) DO UPDATE SET priority = EXCLUDED.priority, subject = EXCLUDED.subject, "subjectKey" = EXCLUDED."subjectKey",
+          folders = EXCLUDED.folders, evidence = EXCLUDED.evidence, detail = EXCLUDED.detail`,
+      [JSON.stringify(findings.map((f) => ({ ...f, folders: f.folders })))],
+    );
+    for (const [subject, { table, key, inScope }] of Object.entries(TABLES) as [Subject, (typeof TABLES)[Subject]][]) {
+      const moved = await client.query<{ old: string; status: string; n: number }>(
+        `WITH e AS (
+           SELECT c.id, c.status AS old, COALESCE(NULLIF(d.verdict, 'open'), dd.verdict, 'open') AS status
+             FROM ${table} c LEFT JOIN "Decision" d ON d.id = c."decisionId"
+             LEFT JOIN "DerivedDecision" dd ON dd.subject = '${subject}' AND dd."subjectKey" = c.${key}
+            ${scope.all ? '' : `WHERE ${inScope(1)}`}
+         ), changed AS (
+           UPDATE ${table} t SET status = e.status FROM e WHERE t.id = e.id AND t.status <> e.status RETURNING e.old, e.status
+         )
+         SELECT old, status, count(*)::int AS n FROM changed GROUP BY old, status`,
+        ids,
+      );
+      if (subject !== 'pair' || moved.rows.length === 0) continue;
+      await client.query(
+        `INSERT INTO "PairStatusCount" (status, delta) SELECT status, delta FROM jsonb_to_recordset($1::jsonb) AS x(status text, delta int)`,
+        [JSON.stringify(moved.rows.flatMap((m) => [{ status: m.old, delta: -m.n }, { status: m.status, delta: m.n }]))],
+      );
+    }
   },
 
   /** The open findings, most worth a verdict first. */
@@ -180,9 +195,10 @@ export const reviewRepository = {
     return rows;
   },
 
-  async findingCounts(): Promise<Record<string, number>> {
-    const { rows } = await getPool().query<{ kind: string; n: number }>(named(`SELECT kind, count(*)::int AS n FROM "ReviewFinding" GROUP BY kind`));
-    return Object.fromEntries(rows.map((r) => [r.kind, r.n]));
+  /** Open findings, counted up to `cap`: a queue needs to say "many", not to count every one on each request. */
+  async openFindings(cap: number): Promise<number> {
+    const { rows } = await getPool().query<{ n: number }>(named(`SELECT count(*)::int AS n FROM (SELECT 1 FROM "ReviewFinding" LIMIT $1) f`), [cap]);
+    return rows[0].n;
   },
 
   /** The open candidate a finding names, as its own list shows it. */

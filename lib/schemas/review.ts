@@ -28,6 +28,9 @@ export type ReviewEntry =
   | { type: 'identity_pair'; item: IdentityPairItem; finding: FindingView }
   | { type: 'outlier'; item: OutlierItem; finding: FindingView };
 
+/** Open findings are counted up to this: beyond it the queue says "10,000+" rather than count them on every request. */
+export const REMAINING_CAP = 10_001;
+
 /** GET /api/review/next: the entry to decide, how many findings are open, and the one after it (to load ahead). */
 export type ReviewNext =
   | (ReviewEntry & { remaining: number; upcoming: ReviewEntry | null })

@@ -4,7 +4,7 @@ import { candidatesRepository, type IdentityPairItem, type OutlierItem, type Pai
 import { decisionsRepository, type Subject } from '@/lib/repositories/decisions';
 import { reviewRepository, type Scope, type ScopeRows, type StoredFinding } from '@/lib/repositories/review';
 import type { IdentityPairDecisionInput, OutlierDecisionInput, PairDecisionInput } from '@/lib/schemas/candidates';
-import type { ReviewEntry, ReviewNext, ReviewPreview, ResolvedBy } from '@/lib/schemas/review';
+import { REMAINING_CAP, type ReviewEntry, type ReviewNext, type ReviewPreview, type ResolvedBy } from '@/lib/schemas/review';
 import {
   effectiveStatus,
   findFindings,
@@ -38,14 +38,17 @@ async function loadScope(scope: Scope): Promise<{ scope: Scope; rows: ScopeRows 
  * when none are given) from the standing verdicts: what a verdict, its undoing and a search do.
  */
 export async function rebuildReview(folders?: string[]): Promise<void> {
-  const verdicts = await reviewRepository.standingVerdicts();
-  const { scope, rows } = await loadScope(folders ? { all: false, folders: scopeClosure(verdicts, folders) } : { all: true });
-  const folderSet = scope.all ? null : new Set(scope.folders);
-  const model = new VerdictModel(verdicts);
-  const input = inputOf(rows, verdicts);
-  const derived = propagate(input, model);
-  const findings = findFindings(input, effectiveStatus(derived), model).filter((f) => !folderSet || f.folders.some((x) => folderSet.has(x)));
-  await reviewRepository.store(scope, rows, derived, findings);
+  const first = folders ? { all: false as const, folders: scopeClosure(await reviewRepository.standingVerdicts(), folders) } : { all: true as const };
+  await reviewRepository.locked(first, async (client) => {
+    const verdicts = await reviewRepository.standingVerdicts();
+    const { scope, rows } = await loadScope(first.all ? first : { all: false, folders: scopeClosure(verdicts, first.folders) });
+    const folderSet = scope.all ? null : new Set(scope.folders);
+    const model = new VerdictModel(verdicts);
+    const input = inputOf(rows, verdicts);
+    const derived = propagate(input, model);
+    const findings = findFindings(input, effectiveStatus(derived), model).filter((f) => !folderSet || f.folders.some((x) => folderSet.has(x)));
+    await reviewRepository.store(client, scope, rows, derived, findings);
+  });
 }
 
 /** The folders a decided row is about, and those its latest two verdicts named (a move's target, say). */
@@ -72,10 +75,20 @@ export async function checkAgainstPropagation(subject: Subject, id: number, verd
   return row;
 }
 
+const DEADLOCK = '40P01';
+
 /** After a verdict: the candidates it explains (and those its previous verdict explained) follow it. */
 export async function settleVerdict(subject: Subject, row: { key: string; folders: string[] }): Promise<void> {
-  await rebuildReview(await foldersOfVerdict(subject, row.key, row.folders));
+  const folders = await foldersOfVerdict(subject, row.key, row.folders);
+  try {
+    await rebuildReview(folders);
+  } catch (error) {
+    // two rebuilds of disjoint folders share the pairs between them, and may meet there
+    if ((error as { code?: string }).code !== DEADLOCK) throw error;
+    await rebuildReview(folders);
+  }
 }
+
 
 /** The open candidate a finding names, as its own list shows it (null: decided meanwhile). */
 function itemOf(finding: StoredFinding): Promise<PairItem | IdentityPairItem | OutlierItem | null> {
@@ -89,8 +102,7 @@ function itemOf(finding: StoredFinding): Promise<PairItem | IdentityPairItem | O
  * is left. `upcoming` is the one after it, as things stand, for the page to load ahead.
  */
 export async function reviewNext(): Promise<ReviewNext> {
-  const [first, counts] = await Promise.all([reviewRepository.topFindings(8, 0), reviewRepository.findingCounts()]);
-  const remaining = Object.values(counts).reduce((a, b) => a + b, 0);
+  const [first, remaining] = await Promise.all([reviewRepository.topFindings(8, 0), reviewRepository.openFindings(REMAINING_CAP)]);
   const found: ReviewEntry[] = [];
   // a finding whose candidate was decided a moment ago (its rebuild still running) is passed over
   let findings = first;
