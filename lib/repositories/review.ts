@@ -42,7 +42,10 @@ export interface DerivedRecord {
  */
 const folderIds = (p: number) => `$${p}::int[]`;
 
-async function idsOf(db: Pick<pg.Pool, 'query'>, folders: string[]): Promise<number[]> {
+/** The pool, or the connection of a transaction that must read what it holds locked (see `locked`). */
+type Queryable = pg.Pool | pg.PoolClient;
+
+async function idsOf(db: Queryable, folders: string[]): Promise<number[]> {
   const { rows } = await db.query<{ id: number }>(`SELECT id FROM "Identity" WHERE name = ANY($1::text[])`, [folders]);
   return rows.map((row) => row.id);
 }
@@ -71,8 +74,8 @@ export const reviewRepository = {
    * The latest decision of every subject, unless it is "open" (an undone verdict is no verdict) or
    * "fine" on a pair (the most common verdict, which explains no other candidate).
    */
-  async standingVerdicts(): Promise<Verdict[]> {
-    const { rows } = await getPool().query<Verdict>(
+  async standingVerdicts(db: Queryable = getPool()): Promise<Verdict[]> {
+    const { rows } = await db.query<Verdict>(
       `SELECT * FROM (
          SELECT DISTINCT ON (d.subject, d."subjectKey") d.id, d.subject::text, d."subjectKey", d.verdict, d.side, d."misfiledHash",
                 d."fromIdentity", d."toIdentity", d."keepHash", d."dropHash", u.name AS "decidedBy"
@@ -84,8 +87,7 @@ export const reviewRepository = {
   },
 
   /** The candidates of a scope, with each one's own latest verdict (not a derived one). */
-  async load(scope: Scope): Promise<ScopeRows> {
-    const pool = getPool();
+  async load(scope: Scope, pool: Queryable = getPool()): Promise<ScopeRows> {
     const params = scope.all ? [] : [await idsOf(pool, scope.folders)];
     const where = (subject: Subject) => (scope.all ? '' : `WHERE ${TABLES[subject].inScope(1)}`);
     const own = `COALESCE(NULLIF(d.verdict, 'open'), 'open')`;

@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { badRequest, conflict, notFound } from '@/lib/errors';
 import type { SessionUser } from '@/lib/auth/guard';
 import { candidatesRepository, type IdentityPairItem, type OutlierItem, type PairItem } from '@/lib/repositories/candidates';
@@ -23,14 +24,14 @@ function inputOf(rows: ScopeRows, verdicts: Verdict[]): ReviewInput {
 }
 
 /** A scope's rows; near-duplicate groups reaching other folders pull those in, so a group is read whole. */
-async function loadScope(scope: Scope): Promise<{ scope: Scope; rows: ScopeRows }> {
-  const rows = await reviewRepository.load(scope);
+async function loadScope(scope: Scope, db?: pg.PoolClient): Promise<{ scope: Scope; rows: ScopeRows }> {
+  const rows = await reviewRepository.load(scope, db);
   if (scope.all) return { scope, rows };
   const reached = new Set(scope.folders);
   for (const p of rows.pairs) if (p.kind === 'near_duplicate') reached.add(p.folderA).add(p.folderB);
   if (reached.size === scope.folders.length) return { scope, rows };
   const wider: Scope = { all: false, folders: [...reached].sort() };
-  return { scope: wider, rows: await reviewRepository.load(wider) };
+  return { scope: wider, rows: await reviewRepository.load(wider, db) };
 }
 
 /**
@@ -39,9 +40,11 @@ async function loadScope(scope: Scope): Promise<{ scope: Scope; rows: ScopeRows 
  */
 export async function rebuildReview(folders?: string[]): Promise<void> {
   const first = folders ? { all: false as const, folders: scopeClosure(await reviewRepository.standingVerdicts(), folders) } : { all: true as const };
+  // everything on the locked transaction's own connection: waiting for a second one while holding
+  // the first would starve the pool when every connection is a rebuild
   await reviewRepository.locked(first, async (client) => {
-    const verdicts = await reviewRepository.standingVerdicts();
-    const { scope, rows } = await loadScope(first.all ? first : { all: false, folders: scopeClosure(verdicts, first.folders) });
+    const verdicts = await reviewRepository.standingVerdicts(client);
+    const { scope, rows } = await loadScope(first.all ? first : { all: false, folders: scopeClosure(verdicts, first.folders) }, client);
     const folderSet = scope.all ? null : new Set(scope.folders);
     const model = new VerdictModel(verdicts);
     const input = inputOf(rows, verdicts);
