@@ -1,4 +1,5 @@
 import type { DecisionView } from '@/lib/schemas/responses';
+import type { ResolvedBy as ResolvedByView } from '@/lib/schemas/review';
 import { StatusBadge } from '@/components/status-badge';
 
 export type PublicDecision = DecisionView;
@@ -33,5 +34,17 @@ export function DecisionHistory({ decisions }: { decisions: PublicDecision[] }) 
         </li>
       ))}
     </ol>
+  );
+}
+
+/** A verdict this subject inherits from another that explains it (see the review queue's propagation). */
+export function ResolvedBy({ resolved }: { resolved: ResolvedByView | null }) {
+  if (!resolved) return null;
+  return (
+    <p className="mb-2 flex flex-wrap items-center gap-2 text-sm" data-testid="resolved-by">
+      <StatusBadge status={resolved.verdict} />
+      <span>{resolved.reason}</span>
+      {resolved.decision && <span className="text-stone-500">· <time dateTime={resolved.decision.decidedAt}>{time(resolved.decision.decidedAt)}</time></span>}
+    </p>
   );
 }

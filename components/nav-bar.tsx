@@ -6,6 +6,7 @@ import { ProgressMeter } from '@/components/progress-meter';
 
 const links = [
   { href: '/', label: 'Dashboard' },
+  { href: '/review', label: 'Review' },
   { href: '/pairs', label: 'Pairs' },
   { href: '/identities', label: 'People' },
   { href: '/outliers', label: 'Outliers' },

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import { DecisionHistory, describeDecision } from '@/components/decision-history';
+import { DecisionHistory, describeDecision, ResolvedBy } from '@/components/decision-history';
 import { HelpOverlay } from '@/components/help-overlay';
 import { fileName, imageUrl } from '@/components/image-url';
 import { useShortcuts } from '@/components/keys';
@@ -179,6 +179,7 @@ export function PairReview({ initial, view, cursor }: { initial: Bundle; view: P
 
           <Panel className="p-4">
             <h2 className="mb-2 text-sm font-semibold text-stone-600 dark:text-stone-300">History of this pair</h2>
+            <ResolvedBy resolved={bundle.pair.resolvedBy} />
             <DecisionHistory decisions={bundle.pair.decisions} />
           </Panel>
         </>

@@ -166,6 +166,11 @@ export const decisionsRepository = {
     return { kind: 'conflict', current: rows[0] ? await this.latest(request.subject, rows[0].key) : null };
   },
 
+  async byId(id: number): Promise<DecisionRecord | null> {
+    const { rows } = await getPool().query<DecisionRecord>(`${SELECT} WHERE d.id = $1`, [id]);
+    return rows[0] ?? null;
+  },
+
   async latest(subject: Subject, subjectKey: string): Promise<DecisionRecord | null> {
     const { rows } = await getPool().query<DecisionRecord>(`${SELECT} WHERE d.subject = $1::"DecisionSubject" AND d."subjectKey" = $2 ORDER BY d.id DESC LIMIT 1`, [
       subject,

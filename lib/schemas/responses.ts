@@ -89,8 +89,17 @@ export const decisionViewSchema = z.strictObject({
 });
 export type DecisionView = z.infer<typeof decisionViewSchema>;
 
+/** A candidate's derived verdict and the curator's verdict it comes from. */
+export const resolvedBySchema = z.strictObject({
+  verdict: z.string(),
+  /** "resolved by alice: raj and raj koothrappali are the same person" */
+  reason: z.string(),
+  decision: decisionViewSchema.nullable(),
+});
+export type ResolvedBy = z.infer<typeof resolvedBySchema>;
+
 /** GET /api/pairs/[id] */
-export const pairDetailSchema = pairItemSchema.extend({ decisions: z.array(decisionViewSchema) });
+export const pairDetailSchema = pairItemSchema.extend({ decisions: z.array(decisionViewSchema), resolvedBy: resolvedBySchema.nullable() });
 export type PairDetail = z.infer<typeof pairDetailSchema>;
 
 /** GET /api/identity-pairs/[id] */
@@ -112,6 +121,7 @@ export const identityPairDetailSchema = z.strictObject({
     createdAt: z.string(),
   }),
   decisions: z.array(decisionViewSchema),
+  resolvedBy: resolvedBySchema.nullable(),
 });
 export type IdentityPairDetail = z.infer<typeof identityPairDetailSchema>;
 

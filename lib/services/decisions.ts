@@ -7,6 +7,7 @@ import { identitiesRepository } from '@/lib/repositories/identities';
 import { searchRunsRepository } from '@/lib/repositories/search-runs';
 import type { IdentityPairDecisionInput, OutlierDecisionInput, PairDecisionInput } from '@/lib/schemas/candidates';
 import type { DecisionView, PairDetail, ReviewProgress } from '@/lib/schemas/responses';
+import { checkAgainstPropagation, resolvedBy, settleVerdict } from '@/lib/services/review';
 
 /** md5 of "lower:higher" content hash; the one-shot hash matters, it runs for every pair a search writes. */
 export const pairKeyOf = (hashA: string, hashB: string) => hash('md5', hashA < hashB ? `${hashA}:${hashB}` : `${hashB}:${hashA}`);
@@ -31,14 +32,22 @@ export function publicDecision(d: DecisionRecord): DecisionView {
   };
 }
 
-/** Records a decision and turns what became of it into the API's answers: 404, 400 or 409. */
+/**
+ * Records a decision and turns what became of it into the API's answers: 404, 400 or 409 (also
+ * when another verdict already settled this candidate otherwise); then what it explains follows it.
+ */
 async function decide<S extends Subject>(request: DecisionRequest<S>, missing: string, refusal = '') {
-  let outcome = await decisionsRepository.decide(request);
+  let id = request.id;
+  let row = await checkAgainstPropagation(request.subject, id, request.verdict);
   // An id of the previous search run: the decision goes to the same subject (content pair, person
   // pair, image in its folder) in the current run when it is there. Ids are never reused, so an old
   // id can only lead to its own subject.
-  const successor = outcome.kind === 'missing' ? await searchRunsRepository.successorOf(request.subject, request.id) : null;
-  if (successor !== null) outcome = await decisionsRepository.decide({ ...request, id: successor });
+  const successor = row ? null : await searchRunsRepository.successorOf(request.subject, id);
+  if (successor !== null) {
+    id = successor;
+    row = await checkAgainstPropagation(request.subject, id, request.verdict);
+  }
+  const outcome = await decisionsRepository.decide({ ...request, id });
   if (outcome.kind === 'missing') throw notFound(missing);
   if (outcome.kind === 'refused') throw badRequest(refusal);
   if (outcome.kind === 'conflict') {
@@ -50,6 +59,7 @@ async function decide<S extends Subject>(request: DecisionRequest<S>, missing: s
       { current },
     );
   }
+  if (row) await settleVerdict(request.subject, row);
   return publicDecision(outcome.decision);
 }
 
@@ -65,7 +75,7 @@ export async function getPair(id: number): Promise<PairDetail> {
   }
   if (!row) throw notFound(`no pair ${id}`);
   const history = await decisionsRepository.history('pair', row.pairKey);
-  return { ...toPairItem(row), decisions: history.map(publicDecision) };
+  return { ...toPairItem(row), decisions: history.map(publicDecision), resolvedBy: await resolvedBy('pair', row.pairKey) };
 }
 
 /**
@@ -111,7 +121,7 @@ export async function getIdentityPair(id: number) {
   }
   if (!pair) throw notFound(`no identity pair ${id}`);
   const history = await decisionsRepository.history('identity_pair', pair.pairKey);
-  return { pair, decisions: history.map(publicDecision) };
+  return { pair, decisions: history.map(publicDecision), resolvedBy: await resolvedBy('identity_pair', pair.pairKey) };
 }
 
 export async function decideIdentityPair(user: SessionUser, id: number, input: IdentityPairDecisionInput) {

@@ -33,6 +33,8 @@ export async function collectFixListInput(): Promise<FixListInput> {
   }
   const pairs = await fixListRepository.pairsByKey(decisions.filter((d) => d.verdict === 'duplicate').map((d) => d.subjectKey));
   const byPath = new Map(images.map((image) => [image.path, image]));
+  const byHash = new Map<string, PresentImage[]>();
+  for (const image of images) byHash.set(image.contentHash, [...(byHash.get(image.contentHash) ?? []), image]);
   const moves: DecidedMove[] = [];
   const duplicates: DecidedDuplicate[] = [];
   const merges: DecidedMerge[] = [];
@@ -54,6 +56,13 @@ export async function collectFixListInput(): Promise<FixListInput> {
       const keep = a.contentHash === b.contentHash ? (d.side === 'b' ? b : a) : a.contentHash === d.keepHash ? a : b;
       const sameFile = await sameFileReason(settings.datasetRoot, a.path, b.path);
       duplicates.push({ a: { path: a.path, size: a.size }, b: { path: b.path, size: b.size }, keepPath: keep.path, sameFile, ...stamp(d) });
+      // one verdict on two copies with the same bytes settles every copy of them
+      if (a.contentHash !== b.contentHash) continue;
+      for (const copy of byHash.get(a.contentHash) ?? []) {
+        if (copy.path === a.path || copy.path === b.path) continue;
+        const copySameFile = await sameFileReason(settings.datasetRoot, keep.path, copy.path);
+        duplicates.push({ a: { path: keep.path, size: keep.size }, b: { path: copy.path, size: copy.size }, keepPath: keep.path, sameFile: copySameFile, ...stamp(d) });
+      }
     }
   }
   return { datasetRoot: settings.datasetRoot, generatedAt: new Date(), moves, duplicates, merges, imageCounts, filesByIdentity };

@@ -6,6 +6,7 @@ import {
   type PairRowsToWrite,
   type RowKey,
 } from '@/lib/repositories/search-results';
+import { rebuildReview } from '@/lib/services/review';
 import { isLockTimeout, searchRunsRepository, type BlockPlan, type RunPlan, type SearchRunRow } from '@/lib/repositories/search-runs';
 import { settingsRepository } from '@/lib/repositories/settings';
 import type { SearchJobParams } from '@/lib/schemas/jobs';
@@ -398,6 +399,8 @@ export async function finishSearch(runId: number, log: Log): Promise<SearchSumma
     summary.seconds.write = seconds(started);
     if (!(await switchWhenReadersLetGo(runId, mark, statusCounts, summary))) return null;
     await searchRunsRepository.dropOlderRuns();
+    // verdicts given on earlier runs explain this run's candidates too: found again or found anew
+    await rebuildReview();
     log(
       `search run ${runId} is current: ${summary.crossIdentityPairs} cross-identity pairs >= ${run.threshold}, ${summary.nearDuplicates} near-duplicates, ` +
         `${summary.identityPairs} merge suggestions, ${summary.flaggedOutliers} outliers (finished in ${summary.seconds.write.toFixed(1)} s)`,

@@ -1,7 +1,8 @@
-// API load check for the review UI's two hot paths, against the production build over loopback:
-// GET /api/pairs (50 per page, filtered and sorted, any page) and a decision POST, at 10 concurrent
-// connections, with 1,000,000 synthetic pairs in a throwaway database. Prints p50/p95/p99 next to
-// the targets and to a peer measured in the same run (the same route, refused before any query).
+// API load check for the review UI's hot paths, against the production build over loopback:
+// GET /api/pairs (50 per page, filtered and sorted, any page), a decision POST and the review
+// queue's GET /api/review/next, at 10 concurrent connections, with 1,000,000 synthetic pairs in a
+// throwaway database. Prints p50/p95/p99 next to the targets and to a peer measured in the same run
+// (the same route, refused before any query).
 // Postgres: DATABASE_URL's server (else the machine's), or with --embedded facesift's own, as
 // `facesift serve` starts it without DATABASE_URL (its buffers sized by facesift), in a throwaway home.
 // Both are measured again while a search writes a run of as many pairs (the write a search does, not
@@ -25,7 +26,7 @@ import { createTestDatabase } from '../support/database';
 const root = path.resolve(__dirname, '..', '..');
 const facesift = path.join(root, 'bin', 'facesift');
 const CONNECTIONS = 10;
-const TARGETS = { list: 50, decision: 30 };
+const TARGETS = { list: 50, decision: 30, next: 30 };
 const PERSONS = 20_000;
 const IMAGES_PER_PERSON = 10;
 
@@ -68,6 +69,13 @@ async function fill(pairs: number) {
            LATERAL (SELECT (a - 1 + ${IMAGES_PER_PERSON} * (1 + a % 1000 + 397 * k)) % ${images} + 1 AS b) t
      WHERE k < ${perImage}`);
   await candidatesRepository.recountPairStatuses();
+  // the review queue's findings, as a search leaves them: one per duplicate group or folder pair
+  // worth a look, each naming the open pair to decide (a few thousand on the seed's dataset)
+  await pool.query(`
+    INSERT INTO "ReviewFinding" (kind, key, priority, subject, "subjectKey", folders, evidence, detail)
+    SELECT CASE p.kind WHEN 'near_duplicate' THEN 'duplicate' ELSE 'standout' END, p."pairKey", 2 + random(), 'pair', p."pairKey",
+           ARRAY['person_' || lpad(p."identityAId"::text, 5, '0'), 'person_' || lpad(p."identityBId"::text, 5, '0')], 1, '{}'
+      FROM "CandidatePair" p WHERE p.status = 'open' AND p.id % 50 = 0`);
   await pool.query('VACUUM ANALYZE');
 }
 
@@ -251,6 +259,8 @@ async function main() {
     };
     const decision = await measure(url, decisionRequest, seconds, warmUp);
     const progress = await measure(url, { method: 'GET', headers, path: '/api/progress' }, 5, warmUp);
+    const findings = (await getPool().query(`SELECT count(*)::int AS n FROM "ReviewFinding"`)).rows[0].n;
+    const queue = await measure(url, { method: 'GET', headers, path: '/api/review/next' }, seconds, warmUp);
 
     const writes = searchWrites(pairs);
     const listDuringWrite = await measure(url, listRequest, seconds, warmUp);
@@ -264,6 +274,7 @@ async function main() {
     report('GET /api/pairs (50, filtered, any page)', list, TARGETS.list, floor);
     report('POST /api/pairs/[id]/decision', decision, TARGETS.decision, floor);
     report('GET /api/progress (counts, reviewers)', progress);
+    report(`GET /api/review/next (${findings.toLocaleString('en')} findings)`, queue, TARGETS.next, floor);
     console.log(`during a search write of ${pairs.toLocaleString('en')} pairs (${rounds} runs written, each: COPY, indexes, decisions, ANALYZE):`);
     report('GET /api/pairs, during the write', listDuringWrite, TARGETS.list, list);
     report('POST decision, during the write', decisionDuringWrite, TARGETS.decision, decision);

@@ -59,7 +59,8 @@ describe('decisions', () => {
     await pool.query('ANALYZE "Decision"');
     const query = vi.spyOn(pool, 'query');
     await decidePair(user, pairId, { verdict: 'fine' });
-    const [[statement, values]] = query.mock.calls as unknown as [[{ text: string }, unknown[]]];
+    // the decision's own statement, among the reads around it (what the verdict resolves)
+    const [statement, values] = (query.mock.calls as unknown as [{ text: string }, unknown[]][]).find(([sql]) => sql.text?.includes('INSERT INTO "Decision"'))!;
     query.mockRestore();
 
     const client = await pool.connect();

@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { candidatesRepository } from '@/lib/repositories/candidates';
 import { jobsRepository } from '@/lib/repositories/jobs';
 import { listIdentityPairsSchema, listOutliersSchema, listPairsSchema } from '@/lib/schemas/candidates';
-import { decideIdentityPair, decideOutlier, decidePair } from '@/lib/services/decisions';
+import { decideIdentityPair, decideOutlier, decidePair, getIdentityPair, getPair } from '@/lib/services/decisions';
 import { exportFixList } from '@/lib/services/export-fix-list';
 import { JobProgress } from '@/lib/services/job-progress';
 import { runScanInline } from '@/lib/services/jobs';
@@ -93,9 +93,19 @@ describe('exporting the fix list', () => {
 
   it('lists the open cross pairs as the headerless pair CSV, without the decided one', async () => {
     await reviewedDataset();
+    // the move and the merge resolved the pairs they explain: undone, those are open again, and one
+    // pair of the misfiled image is judged on its own, explaining nothing else
+    const { user } = await addUser({ name: 'dana', role: 'curator', password: 'danapass1' });
+    const [merge] = (await candidatesRepository.listIdentityPairs(listIdentityPairsSchema.parse({}))).items;
+    await decideIdentityPair(user, merge.id, { verdict: 'open', basedOn: (await getIdentityPair(merge.id)).decisions[0].id });
+    const moved = (await candidatesRepository.listPairs(listPairsSchema.parse({ kind: 'cross_identity', status: 'mislabeled', limit: 500 }))).items;
+    const own = await Promise.all(moved.map((p) => getPair(p.id)));
+    const decidedPair = own.find((p) => p.decisions.length > 0)!;
+    const reopened = await decidePair(user, decidedPair.id, { verdict: 'open', basedOn: decidedPair.decisions[0].id });
+    await decidePair(user, decidedPair.id, { verdict: 'fine', basedOn: reopened.id });
     const lines = (await exportFixList('seed-csv')).trimEnd().split('\n');
     const pairs = (await candidatesRepository.listPairs(listPairsSchema.parse({ kind: 'cross_identity', limit: 500 }))).items;
-    const decided = pairs.find((p) => p.status === 'mislabeled')!;
+    const decided = pairs.find((p) => p.status === 'fine')!;
     expect(lines).toHaveLength(pairs.length - 1);
     for (const line of lines) expect(line).toMatch(/^[^/]+,[^/]+,0\.\d{6}$/);
     expect(lines.some((line) => line.startsWith(`${decided.a.path.split('/')[1]},"${MISFILED.replaceAll('"', '""')}"`))).toBe(false);

@@ -51,20 +51,8 @@ export interface Instance {
   stop(): Promise<void>;
 }
 
-/**
- * The real thing: `facesift serve` (production build, web server and worker processes) on a
- * throwaway database holding the planted sample, scanned and searched, with an admin and a
- * curator to sign in as.
- */
-export async function startInstance(): Promise<Instance> {
-  const database = await createTestDatabase('facesift_e2e');
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'facesift-e2e-'));
-  const env = { DATABASE_URL: database.url, FACESIFT_HOME: home, FACESIFT_MODEL_DIR: process.env.FACESIFT_MODEL_DIR ?? path.join(root, '.facesift', 'models') };
-  cli(['user', 'add', 'admin', '--role', 'admin', '--password', 'admin-password'], env);
-  cli(['user', 'add', 'curator', '--role', 'curator', '--password', 'curator-password'], env);
-  const dataset = plantedSample();
-  cli(['scan', '--root', dataset], env);
-  cli(['search', '--threshold', '0.3'], env);
+/** `facesift serve` (production build, web server and worker processes) on a free port, until stopped. */
+export async function serveFacesift(env: Record<string, string>): Promise<{ baseUrl: string; pid: number; stop: () => Promise<void> }> {
   const port = await freePort();
   const server: ChildProcess = spawn(facesift, ['serve', '--port', String(port)], {
     env: { ...process.env, ...env },
@@ -80,16 +68,37 @@ export async function startInstance(): Promise<Instance> {
     });
     server.once('exit', (code) => reject(new Error(`facesift serve exited with ${code}:\n${stderr}`)));
   });
+  const stop = async () => {
+    server.kill('SIGTERM');
+    await new Promise((resolve) => (server.exitCode === null ? server.once('exit', resolve) : resolve(null)));
+  };
+  return { baseUrl, pid: server.pid!, stop };
+}
+
+/**
+ * The real thing: `facesift serve` (production build, web server and worker processes) on a
+ * throwaway database holding the planted sample, scanned and searched, with an admin and a
+ * curator to sign in as.
+ */
+export async function startInstance(): Promise<Instance> {
+  const database = await createTestDatabase('facesift_e2e');
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'facesift-e2e-'));
+  const env = { DATABASE_URL: database.url, FACESIFT_HOME: home, FACESIFT_MODEL_DIR: process.env.FACESIFT_MODEL_DIR ?? path.join(root, '.facesift', 'models') };
+  cli(['user', 'add', 'admin', '--role', 'admin', '--password', 'admin-password'], env);
+  cli(['user', 'add', 'curator', '--role', 'curator', '--password', 'curator-password'], env);
+  const dataset = plantedSample();
+  cli(['scan', '--root', dataset], env);
+  cli(['search', '--threshold', '0.3'], env);
+  const { baseUrl, pid, stop } = await serveFacesift(env);
   return {
     baseUrl,
     databaseUrl: database.url,
     home,
     dataset,
     env,
-    servePid: server.pid!,
+    servePid: pid,
     async stop() {
-      server.kill('SIGTERM');
-      await new Promise((resolve) => (server.exitCode === null ? server.once('exit', resolve) : resolve(null)));
+      await stop();
       await database.drop();
       fs.rmSync(home, { recursive: true, force: true });
       fs.rmSync(dataset, { recursive: true, force: true });

@@ -15,7 +15,7 @@ const SAMPLE = path.join(projectRoot, 'tests', 'fixtures', 'faces-bbt');
  * person, one person split over two folders, and a duplicate file. Made once; later demos reuse it
  * (and the verdicts given in it).
  */
-function prepareDemoDataset(dir: string) {
+export function prepareDemoDataset(dir: string) {
   if (fs.existsSync(dir)) return;
   fs.cpSync(SAMPLE, dir, { recursive: true });
   fs.renameSync(path.join(dir, 'amy', 'amy3.png'), path.join(dir, 'penny', 'amy3.png'));

@@ -30,6 +30,7 @@ class FakeApi {
       a: { imageId: id * 10, identity: 'amy', path: `amy/${id}.png`, hash: `ha${id}` },
       b: { imageId: id * 10 + 1, identity: 'penny', path: `penny/${id}.png`, hash: `hb${id}` },
       decisions,
+      resolvedBy: null,
     };
   }
 

@@ -1,0 +1,256 @@
+import type pg from 'pg';
+import { getPool, named, withTransaction } from '@/lib/db';
+import { CANDIDATE_BY_ID, toPairItem, type PairRow } from '@/lib/repositories/candidates';
+import type { IdentityPairItem, OutlierItem, PairItem } from '@/lib/schemas/responses';
+import type { Subject } from '@/lib/repositories/decisions';
+import type { Derived, EvidencePair, Finding, FolderPair, ImageStanding, Verdict } from '@/lib/similarity/review';
+
+/**
+ * Rebuilds of overlapping folders take turns (each would otherwise store what it read before the
+ * other stored); of disjoint ones they run at once. A rebuild of everything waits for all.
+ */
+const REVIEW_LOCK = 7_346_014;
+const FOLDER_LOCKS = 7_346_015;
+
+/** The candidates a rebuild reads: all of them, or those touching some person folders. */
+export type Scope = { all: true } | { all: false; folders: string[] };
+
+export interface ScopeRows {
+  pairs: EvidencePair[];
+  images: ImageStanding[];
+  folderPairs: FolderPair[];
+}
+
+export interface StoredFinding {
+  kind: string;
+  subject: Subject;
+  subjectKey: string;
+  folders: string[];
+  evidence: number;
+  detail: Record<string, unknown>;
+}
+
+export interface DerivedRecord {
+  verdict: string;
+  reason: string;
+  sourceId: number;
+}
+
+/**
+ * A scope's folders are matched by id, given as a value: an array the statement computed itself
+ * would leave the planner guessing how many pairs match, and it would scan every pair.
+ */
+const folderIds = (p: number) => `$${p}::int[]`;
+
+/** The pool, or the connection of a transaction that must read what it holds locked (see `locked`). */
+type Queryable = pg.Pool | pg.PoolClient;
+
+async function idsOf(db: Queryable, folders: string[]): Promise<number[]> {
+  const { rows } = await db.query<{ id: number }>(`SELECT id FROM "Identity" WHERE name = ANY($1::text[])`, [folders]);
+  return rows.map((row) => row.id);
+}
+
+const IDENTITY_PAIR_ITEM = `SELECT ip.id, ia.name AS a, ib.name AS b, ip."centroidSimilarity", ip."pairCount", ip."maxSimilarity",
+       ip."meanSimilarity", ip.score, ip.status
+  FROM "IdentityPair" ip JOIN "Identity" ia ON ia.id = ip."identityAId" JOIN "Identity" ib ON ib.id = ip."identityBId"`;
+const OUTLIER_ITEM = `SELECT o.id, o."imageId", ii.name AS identity, i.path, o.score, o."neighbourScore", n.name AS "nearestIdentity",
+       o."nearestSimilarity", o.flagged, o.status
+  FROM "Outlier" o JOIN "Image" i ON i.id = o."imageId" JOIN "Identity" ii ON ii.id = o."identityId"
+  LEFT JOIN "Identity" n ON n.id = o."nearestIdentityId"`;
+
+/** Each subject's rows and how its status follows its own latest decision, else its derived one. */
+const TABLES: Record<Subject, { table: string; key: string; inScope: (p: number) => string }> = {
+  pair: { table: '"CandidatePair"', key: '"pairKey"', inScope: (p) => `(c."identityAId" = ANY(${folderIds(p)}) OR c."identityBId" = ANY(${folderIds(p)}))` },
+  identity_pair: {
+    table: '"IdentityPair"',
+    key: '"pairKey"',
+    inScope: (p) => `(c."identityAId" = ANY(${folderIds(p)}) OR c."identityBId" = ANY(${folderIds(p)}))`,
+  },
+  outlier: { table: '"Outlier"', key: '"subjectKey"', inScope: (p) => `c."identityId" = ANY(${folderIds(p)})` },
+};
+
+export const reviewRepository = {
+  /**
+   * The latest decision of every subject, unless it is "open" (an undone verdict is no verdict) or
+   * "fine" on a pair (the most common verdict, which explains no other candidate).
+   */
+  async standingVerdicts(db: Queryable = getPool()): Promise<Verdict[]> {
+    const { rows } = await db.query<Verdict>(
+      `SELECT * FROM (
+         SELECT DISTINCT ON (d.subject, d."subjectKey") d.id, d.subject::text, d."subjectKey", d.verdict, d.side, d."misfiledHash",
+                d."fromIdentity", d."toIdentity", d."keepHash", d."dropHash", u.name AS "decidedBy"
+           FROM "Decision" d JOIN "User" u ON u.id = d."userId"
+          ORDER BY d.subject, d."subjectKey", d.id DESC) latest
+        WHERE verdict <> 'open' AND NOT (subject = 'pair' AND verdict = 'fine') ORDER BY id`,
+    );
+    return rows;
+  },
+
+  /** The candidates of a scope, with each one's own latest verdict (not a derived one). */
+  async load(scope: Scope, pool: Queryable = getPool()): Promise<ScopeRows> {
+    const params = scope.all ? [] : [await idsOf(pool, scope.folders)];
+    const where = (subject: Subject) => (scope.all ? '' : `WHERE ${TABLES[subject].inScope(1)}`);
+    const own = `COALESCE(NULLIF(d.verdict, 'open'), 'open')`;
+    const [pairs, folderPairs] = await Promise.all([
+      pool.query<EvidencePair>(
+        `SELECT c."pairKey" AS key, c.kind::text, ia.name AS "folderA", a."contentHash" AS "hashA", a.path AS "pathA",
+                ib.name AS "folderB", b."contentHash" AS "hashB", b.path AS "pathB", c.similarity, ${own} AS own
+           FROM "CandidatePair" c JOIN "Image" a ON a.id = c."imageAId" JOIN "Image" b ON b.id = c."imageBId"
+           JOIN "Identity" ia ON ia.id = c."identityAId" JOIN "Identity" ib ON ib.id = c."identityBId"
+           LEFT JOIN "Decision" d ON d.id = c."decisionId" ${where('pair')}`,
+        params,
+      ),
+      pool.query<FolderPair>(
+        `SELECT c."pairKey" AS key, ia.name AS a, ib.name AS b, c."centroidSimilarity", ${own} AS own
+           FROM "IdentityPair" c JOIN "Identity" ia ON ia.id = c."identityAId" JOIN "Identity" ib ON ib.id = c."identityBId"
+           LEFT JOIN "Decision" d ON d.id = c."decisionId" ${where('identity_pair')}`,
+        params,
+      ),
+    ]);
+    // the scope's folders, and every image its pairs involve (a pair's stand-out test reads both sides)
+    const keys = scope.all ? [] : [...new Set(pairs.rows.flatMap((p) => [`${p.folderA}\n${p.hashA}`, `${p.folderB}\n${p.hashB}`]))];
+    const images = await pool.query<ImageStanding>(
+      `SELECT ii.name AS folder, i."contentHash" AS hash, i.path, c.score, n.name AS "nearestFolder", c."nearestSimilarity", c.flagged, ${own} AS own
+         FROM "Outlier" c JOIN "Image" i ON i.id = c."imageId" JOIN "Identity" ii ON ii.id = c."identityId"
+         LEFT JOIN "Identity" n ON n.id = c."nearestIdentityId" LEFT JOIN "Decision" d ON d.id = c."decisionId"
+        ${scope.all ? '' : `WHERE ${TABLES.outlier.inScope(1)} OR c."subjectKey" = ANY($2::text[])`}`,
+      scope.all ? [] : [params[0], keys],
+    );
+    return { pairs: pairs.rows, images: images.rows, folderPairs: folderPairs.rows };
+  },
+
+  /**
+   * Replaces a scope's derived verdicts and findings with these, and moves each candidate of the
+   * scope to its effective status (own verdict, else derived, else open), keeping the pair ledger.
+   */
+  /** Runs `work` in a transaction that holds the scope's folders until it ends, so it reads what rebuilds before it stored. */
+  async locked<T>(scope: Scope, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return withTransaction(async (client) => {
+      if (scope.all) {
+        await client.query('SELECT pg_advisory_xact_lock($1)', [REVIEW_LOCK]);
+      } else {
+        await client.query('SELECT pg_advisory_xact_lock_shared($1)', [REVIEW_LOCK]);
+        // one order for every rebuild, so two never wait for each other
+        for (const id of (await idsOf(client, scope.folders)).sort((x, y) => x - y)) await client.query('SELECT pg_advisory_xact_lock($1, $2)', [FOLDER_LOCKS, id]);
+      }
+      return work(client);
+    });
+  },
+
+  async store(client: pg.PoolClient, scope: Scope, rows: ScopeRows, derived: Derived[], findings: Finding[]): Promise<void> {
+    const ids = scope.all ? [] : [await idsOf(client, scope.folders)];
+    if (scope.all) {
+      await client.query('TRUNCATE "DerivedDecision", "ReviewFinding"');
+    } else {
+      const keys: Record<Subject, string[]> = {
+        pair: [...new Set(rows.pairs.map((p) => p.key))],
+        identity_pair: rows.folderPairs.map((fp) => fp.key),
+        outlier: rows.images.map((i) => `${i.folder}\n${i.hash}`),
+      };
+      for (const [subject, list] of Object.entries(keys)) {
+        await client.query(`DELETE FROM "DerivedDecision" WHERE subject = $1::"DecisionSubject" AND "subjectKey" = ANY($2::text[])`, [subject, list]);
+      }
+      await client.query(`DELETE FROM "ReviewFinding" WHERE folders && $1::text[]`, [scope.folders]);
+    }
+    await client.query(
+      `INSERT INTO "DerivedDecision" (subject, "subjectKey", verdict, "sourceId", reason)
+       SELECT subject::"DecisionSubject", "subjectKey", verdict, "sourceId", reason FROM jsonb_to_recordset($1::jsonb)
+           AS x(subject text, "subjectKey" text, verdict text, "sourceId" int, reason text)
+       ON CONFLICT (subject, "subjectKey") DO UPDATE SET verdict = EXCLUDED.verdict, "sourceId" = EXCLUDED."sourceId", reason = EXCLUDED.reason`,
+      [JSON.stringify(derived)],
+    );
+    await client.query(
+      `INSERT INTO "ReviewFinding" (kind, key, priority, subject, "subjectKey", folders, evidence, detail)
+       SELECT kind, key, priority, subject::"DecisionSubject", "subjectKey", folders, evidence, detail FROM jsonb_to_recordset($1::jsonb)
+           AS x(kind text, key text, priority float8, subject text, "subjectKey" text, folders text[], evidence int, detail jsonb)
+       ON CONFLICT (kind, key) DO UPDATE SET priority = EXCLUDED.priority, subject = EXCLUDED.subject, "subjectKey" = EXCLUDED."subjectKey",
+          folders = EXCLUDED.folders, evidence = EXCLUDED.evidence, detail = EXCLUDED.detail`,
+      [JSON.stringify(findings.map((f) => ({ ...f, folders: f.folders })))],
+    );
+    for (const [subject, { table, key, inScope }] of Object.entries(TABLES) as [Subject, (typeof TABLES)[Subject]][]) {
+      const moved = await client.query<{ old: string; status: string; n: number }>(
+        `WITH e AS (
+           SELECT c.id, c.status AS old, COALESCE(NULLIF(d.verdict, 'open'), dd.verdict, 'open') AS status
+             FROM ${table} c LEFT JOIN "Decision" d ON d.id = c."decisionId"
+             LEFT JOIN "DerivedDecision" dd ON dd.subject = '${subject}' AND dd."subjectKey" = c.${key}
+            ${scope.all ? '' : `WHERE ${inScope(1)}`}
+         ), changed AS (
+           UPDATE ${table} t SET status = e.status FROM e WHERE t.id = e.id AND t.status <> e.status RETURNING e.old, e.status
+         )
+         SELECT old, status, count(*)::int AS n FROM changed GROUP BY old, status`,
+        ids,
+      );
+      if (subject !== 'pair' || moved.rows.length === 0) continue;
+      await client.query(
+        `INSERT INTO "PairStatusCount" (status, delta) SELECT status, delta FROM jsonb_to_recordset($1::jsonb) AS x(status text, delta int)`,
+        [JSON.stringify(moved.rows.flatMap((m) => [{ status: m.old, delta: -m.n }, { status: m.status, delta: m.n }]))],
+      );
+    }
+  },
+
+  /** The open findings, most worth a verdict first. */
+  async topFindings(limit: number, offset: number): Promise<StoredFinding[]> {
+    const { rows } = await getPool().query<StoredFinding>(
+      named(`SELECT kind, subject::text, "subjectKey", folders, evidence, detail FROM "ReviewFinding" ORDER BY priority DESC, id LIMIT $1 OFFSET $2`),
+      [limit, offset],
+    );
+    return rows;
+  },
+
+  /** Open findings, counted up to `cap`: a queue needs to say "many", not to count every one on each request. */
+  async openFindings(cap: number): Promise<number> {
+    const { rows } = await getPool().query<{ n: number }>(named(`SELECT count(*)::int AS n FROM (SELECT 1 FROM "ReviewFinding" LIMIT $1) f`), [cap]);
+    return rows[0].n;
+  },
+
+  /** The open candidate a finding names, as its own list shows it. */
+  async openPairByKey(subjectKey: string): Promise<PairItem | null> {
+    const { rows } = await getPool().query<PairRow>(
+      named(
+        CANDIDATE_BY_ID.pair.replace(
+          'WHERE p.id = $1',
+          `WHERE p.id = (SELECT id FROM "CandidatePair" WHERE "pairKey" = $1 AND status = 'open' ORDER BY similarity DESC, id LIMIT 1)`,
+        ),
+      ),
+      [subjectKey],
+    );
+    return rows[0] ? toPairItem(rows[0]) : null;
+  },
+
+  async openIdentityPairByKey(subjectKey: string): Promise<IdentityPairItem | null> {
+    const { rows } = await getPool().query<IdentityPairItem>(named(`${IDENTITY_PAIR_ITEM} WHERE ip."pairKey" = $1 AND ip.status = 'open' LIMIT 1`), [subjectKey]);
+    return rows[0] ?? null;
+  },
+
+  async openOutlierByKey(subjectKey: string): Promise<OutlierItem | null> {
+    const { rows } = await getPool().query<OutlierItem>(named(`${OUTLIER_ITEM} WHERE o."subjectKey" = $1 AND o.status = 'open' LIMIT 1`), [subjectKey]);
+    return rows[0] ?? null;
+  },
+
+  /** A candidate row's subject key and folders, and the derived verdict it has, by row id. */
+  async derivedOf(subject: Subject, id: number): Promise<{ key: string; folders: string[]; derived: DerivedRecord | null } | null> {
+    const row = {
+      pair: `SELECT c."pairKey" AS key, ARRAY[ia.name, ib.name] AS folders FROM "CandidatePair" c
+               JOIN "Identity" ia ON ia.id = c."identityAId" JOIN "Identity" ib ON ib.id = c."identityBId" WHERE c.id = $1`,
+      identity_pair: `SELECT c."pairKey" AS key, ARRAY[ia.name, ib.name] AS folders FROM "IdentityPair" c
+               JOIN "Identity" ia ON ia.id = c."identityAId" JOIN "Identity" ib ON ib.id = c."identityBId" WHERE c.id = $1`,
+      outlier: `SELECT c."subjectKey" AS key, ARRAY[ii.name] AS folders FROM "Outlier" c JOIN "Identity" ii ON ii.id = c."identityId" WHERE c.id = $1`,
+    }[subject];
+    const { rows } = await getPool().query<{ key: string; folders: string[]; verdict: string | null; reason: string | null; sourceId: number | null }>(
+      named(`SELECT r.key, r.folders, dd.verdict, dd.reason, dd."sourceId" FROM (${row}) r
+               LEFT JOIN "DerivedDecision" dd ON dd.subject = '${subject}' AND dd."subjectKey" = r.key`),
+      [id],
+    );
+    const [r] = rows;
+    if (!r) return null;
+    return { key: r.key, folders: r.folders, derived: r.verdict === null ? null : { verdict: r.verdict, reason: r.reason!, sourceId: r.sourceId! } };
+  },
+
+  async derivedByKey(subject: Subject, subjectKey: string): Promise<DerivedRecord | null> {
+    const { rows } = await getPool().query<DerivedRecord>(
+      named(`SELECT verdict, reason, "sourceId" FROM "DerivedDecision" WHERE subject = $1::"DecisionSubject" AND "subjectKey" = $2`),
+      [subject, subjectKey],
+    );
+    return rows[0] ?? null;
+  },
+};

@@ -1,0 +1,197 @@
+import type pg from 'pg';
+import { badRequest, conflict, notFound } from '@/lib/errors';
+import type { SessionUser } from '@/lib/auth/guard';
+import { candidatesRepository } from '@/lib/repositories/candidates';
+import { decisionsRepository, type Subject } from '@/lib/repositories/decisions';
+import { reviewRepository, type Scope, type ScopeRows, type StoredFinding } from '@/lib/repositories/review';
+import type { IdentityPairDecisionInput, OutlierDecisionInput, PairDecisionInput } from '@/lib/schemas/candidates';
+import type { IdentityPairItem, OutlierItem, PairItem } from '@/lib/schemas/responses';
+import { REMAINING_CAP, type ReviewEntry, type ReviewNext, type ReviewPreview, type ResolvedBy } from '@/lib/schemas/review';
+import {
+  effectiveStatus,
+  findFindings,
+  imageKey,
+  propagate,
+  scopeClosure,
+  VerdictModel,
+  type Derived,
+  type ReviewInput,
+  type Verdict,
+} from '@/lib/similarity/review';
+import { publicDecision } from '@/lib/services/decisions';
+
+function inputOf(rows: ScopeRows, verdicts: Verdict[]): ReviewInput {
+  return { pairs: rows.pairs, images: new Map(rows.images.map((i) => [imageKey(i.folder, i.hash), i])), folderPairs: rows.folderPairs, verdicts };
+}
+
+/** A scope's rows; near-duplicate groups reaching other folders pull those in, so a group is read whole. */
+async function loadScope(scope: Scope, db?: pg.PoolClient): Promise<{ scope: Scope; rows: ScopeRows }> {
+  const rows = await reviewRepository.load(scope, db);
+  if (scope.all) return { scope, rows };
+  const reached = new Set(scope.folders);
+  for (const p of rows.pairs) if (p.kind === 'near_duplicate') reached.add(p.folderA).add(p.folderB);
+  if (reached.size === scope.folders.length) return { scope, rows };
+  const wider: Scope = { all: false, folders: [...reached].sort() };
+  return { scope: wider, rows: await reviewRepository.load(wider, db) };
+}
+
+/**
+ * Rebuilds the derived verdicts and findings of the candidates touching `folders` (all candidates
+ * when none are given) from the standing verdicts: what a verdict, its undoing and a search do.
+ */
+export async function rebuildReview(folders?: string[]): Promise<void> {
+  const first = folders ? { all: false as const, folders: scopeClosure(await reviewRepository.standingVerdicts(), folders) } : { all: true as const };
+  // everything on the locked transaction's own connection: waiting for a second one while holding
+  // the first would starve the pool when every connection is a rebuild
+  await reviewRepository.locked(first, async (client) => {
+    const verdicts = await reviewRepository.standingVerdicts(client);
+    const { scope, rows } = await loadScope(first.all ? first : { all: false, folders: scopeClosure(verdicts, first.folders) }, client);
+    const folderSet = scope.all ? null : new Set(scope.folders);
+    const model = new VerdictModel(verdicts);
+    const input = inputOf(rows, verdicts);
+    const derived = propagate(input, model);
+    const findings = findFindings(input, effectiveStatus(derived), model).filter((f) => !folderSet || f.folders.some((x) => folderSet.has(x)));
+    await reviewRepository.store(client, scope, rows, derived, findings);
+  });
+}
+
+/** The folders a decided row is about, and those its latest two verdicts named (a move's target, say). */
+async function foldersOfVerdict(subject: Subject, key: string, folders: string[]): Promise<string[]> {
+  const [latest, previous] = await decisionsRepository.history(subject, key);
+  const named = [latest, previous].flatMap((d) => (d ? [d.fromIdentity, d.toIdentity, d.intoIdentity] : []));
+  return [...new Set([...folders, ...named.filter((f): f is string => !!f)])];
+}
+
+/**
+ * Refuses a verdict that contradicts what another verdict already settled for this candidate
+ * (e.g. "fine" on a pair whose image was moved): 409 with the verdict it contradicts.
+ */
+export async function checkAgainstPropagation(subject: Subject, id: number, verdict: string): Promise<{ key: string; folders: string[] } | null> {
+  const row = await reviewRepository.derivedOf(subject, id);
+  if (!row) return null;
+  if (row.derived && verdict !== 'open' && verdict !== row.derived.verdict) {
+    const source = await decisionsRepository.byId(row.derived.sourceId);
+    throw conflict(`${row.derived.reason}; this is "${row.derived.verdict}" by that verdict: change that verdict first if it is wrong`, {
+      current: source ? publicDecision(source) : null,
+      derived: { verdict: row.derived.verdict, reason: row.derived.reason },
+    });
+  }
+  return row;
+}
+
+const DEADLOCK = '40P01';
+
+/** After a verdict: the candidates it explains (and those its previous verdict explained) follow it. */
+export async function settleVerdict(subject: Subject, row: { key: string; folders: string[] }): Promise<void> {
+  const folders = await foldersOfVerdict(subject, row.key, row.folders);
+  try {
+    await rebuildReview(folders);
+  } catch (error) {
+    // two rebuilds of disjoint folders share the pairs between them, and may meet there
+    if ((error as { code?: string }).code !== DEADLOCK) throw error;
+    await rebuildReview(folders);
+  }
+}
+
+
+/** The open candidate a finding names, as its own list shows it (null: decided meanwhile). */
+function itemOf(finding: StoredFinding): Promise<PairItem | IdentityPairItem | OutlierItem | null> {
+  if (finding.subject === 'pair') return reviewRepository.openPairByKey(finding.subjectKey);
+  if (finding.subject === 'identity_pair') return reviewRepository.openIdentityPairByKey(finding.subjectKey);
+  return reviewRepository.openOutlierByKey(finding.subjectKey);
+}
+
+/**
+ * The open candidate most worth a curator's next verdict: the top finding's, or nothing when none
+ * is left. `upcoming` is the one after it, as things stand, for the page to load ahead.
+ */
+export async function reviewNext(): Promise<ReviewNext> {
+  const [first, remaining] = await Promise.all([reviewRepository.topFindings(8, 0), reviewRepository.openFindings(REMAINING_CAP)]);
+  const found: ReviewEntry[] = [];
+  // a finding whose candidate was decided a moment ago (its rebuild still running) is passed over
+  let findings = first;
+  let offset = 0;
+  while (findings.length > 0 && found.length < 2) {
+    for (const finding of findings) {
+      const item = await itemOf(finding);
+      if (item) found.push({ type: finding.subject, item, finding: { kind: finding.kind, folders: finding.folders, evidence: finding.evidence, detail: finding.detail } } as ReviewEntry);
+      if (found.length === 2) break;
+    }
+    offset += findings.length;
+    if (found.length < 2) findings = await reviewRepository.topFindings(64, offset);
+  }
+  if (found.length === 0) return { type: null, item: null, finding: null, remaining, upcoming: null };
+  return { ...found[0], remaining, upcoming: found[1] ?? null } as ReviewNext;
+}
+
+/** The verdict a request would record, in the form the standing verdicts take, without recording it. */
+async function hypothetical(user: SessionUser, subject: Subject, id: number, body: PairDecisionInput | IdentityPairDecisionInput | OutlierDecisionInput): Promise<Verdict & { folders: string[] }> {
+  const base = { id: -1, subject, verdict: body.verdict, side: null, misfiledHash: null, fromIdentity: null, toIdentity: null, keepHash: null, dropHash: null, decidedBy: user.name };
+  if (subject === 'pair') {
+    const row = await candidatesRepository.pairRow(id);
+    if (!row) throw notFound(`no pair ${id}`);
+    const input = body as PairDecisionInput;
+    const folders = [row.identityA, row.identityB];
+    if (input.verdict === 'mislabeled' && input.side === 'merge') return { ...base, subjectKey: row.pairKey, side: 'merge', fromIdentity: row.identityA, toIdentity: row.identityB, folders };
+    if (input.verdict === 'mislabeled') {
+      const a = input.side === 'a';
+      return { ...base, subjectKey: row.pairKey, side: input.side!, misfiledHash: a ? row.hashA : row.hashB, fromIdentity: a ? row.identityA : row.identityB, toIdentity: a ? row.identityB : row.identityA, folders };
+    }
+    return { ...base, subjectKey: row.pairKey, side: input.verdict === 'duplicate' ? (input.keep ?? null) : null, folders };
+  }
+  if (subject === 'identity_pair') {
+    const row = await candidatesRepository.identityPair(id);
+    if (!row) throw notFound(`no identity pair ${id}`);
+    const same = body.verdict === 'same';
+    return { ...base, subjectKey: row.pairKey, fromIdentity: same ? row.nameA : null, toIdentity: same ? row.nameB : null, folders: [row.nameA, row.nameB] };
+  }
+  const row = await candidatesRepository.outlier(id);
+  if (!row) throw notFound(`no outlier ${id}`);
+  const input = body as OutlierDecisionInput;
+  const mislabeled = input.verdict === 'mislabeled';
+  const folders = [row.identity, ...(input.toIdentity ? [input.toIdentity] : [])];
+  return { ...base, subjectKey: row.subjectKey, misfiledHash: mislabeled ? row.contentHash : null, fromIdentity: mislabeled ? row.identity : null, toIdentity: mislabeled ? (input.toIdentity ?? null) : null, folders };
+}
+
+const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+
+/** What else a verdict would resolve, before it is given: "and 1,932 pairs between these folders". */
+export async function previewVerdict(user: SessionUser, subject: Subject, id: number, body: PairDecisionInput | IdentityPairDecisionInput | OutlierDecisionInput): Promise<ReviewPreview> {
+  if (body.verdict === 'open') throw badRequest('reopening resolves nothing: preview a verdict');
+  const verdict = await hypothetical(user, subject, id, body);
+  const standing = (await reviewRepository.standingVerdicts()).filter((v) => !(v.subject === subject && v.subjectKey === verdict.subjectKey));
+  const withIt = [...standing, verdict];
+  const { rows } = await loadScope({ all: false, folders: scopeClosure(withIt, verdict.folders) });
+  const before = effectiveStatus(propagate(inputOf(rows, standing)));
+  const derived: Derived[] = propagate(inputOf(rows, withIt));
+  const resolves = { pairs: 0, identityPairs: 0, outliers: 0 };
+  const own = new Map<string, string>();
+  for (const p of rows.pairs) own.set(`pair\n${p.key}`, p.own);
+  for (const fp of rows.folderPairs) own.set(`identity_pair\n${fp.key}`, fp.own);
+  for (const i of rows.images) own.set(`outlier\n${imageKey(i.folder, i.hash)}`, i.own);
+  const counted = new Set<string>();
+  for (const d of derived) {
+    const id = `${d.subject}\n${d.subjectKey}`;
+    if (d.sourceId !== -1 || d.subjectKey === verdict.subjectKey || counted.has(id)) continue;
+    if (before(d.subject, d.subjectKey, own.get(id) ?? 'open') !== 'open') continue;
+    counted.add(id);
+    if (d.subject === 'pair') resolves.pairs += rows.pairs.filter((p) => p.key === d.subjectKey && p.own === 'open').length;
+    else if (d.subject === 'identity_pair') resolves.identityPairs++;
+    else resolves.outliers++;
+  }
+  const parts = [
+    resolves.pairs ? plural(resolves.pairs, 'pair', 'pairs') : null,
+    resolves.identityPairs ? plural(resolves.identityPairs, 'merge suggestion', 'merge suggestions') : null,
+    resolves.outliers ? plural(resolves.outliers, 'outlier', 'outliers') : null,
+  ].filter(Boolean);
+  const where = verdict.folders.length > 1 && verdict.folders[0] !== verdict.folders[1] ? ` between ${verdict.folders[0]} and ${verdict.folders[1]}` : '';
+  return { resolves, summary: parts.length ? `and ${parts.join(', ')}${resolves.pairs && !resolves.identityPairs && !resolves.outliers ? where : ''}` : 'and nothing else' };
+}
+
+/** The derived verdict a candidate has, with the verdict it comes from: what the detail pages show. */
+export async function resolvedBy(subject: Subject, subjectKey: string): Promise<ResolvedBy | null> {
+  const derived = await reviewRepository.derivedByKey(subject, subjectKey);
+  if (!derived) return null;
+  const source = await decisionsRepository.byId(derived.sourceId);
+  return { verdict: derived.verdict, reason: derived.reason, decision: source ? publicDecision(source) : null };
+}
