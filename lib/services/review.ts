@@ -56,9 +56,8 @@ export async function rebuildReview(folders?: string[]): Promise<void> {
 }
 
 /** The folders a decided row is about, and those its latest two verdicts named (a move's target, say). */
-async function foldersOfVerdict(subject: Subject, key: string, folders: string[]): Promise<string[]> {
-  const [latest, previous] = await decisionsRepository.history(subject, key);
-  const named = [latest, previous].flatMap((d) => (d ? [d.fromIdentity, d.toIdentity, d.intoIdentity] : []));
+function foldersNamed(folders: string[], verdicts: ({ fromIdentity: string | null; toIdentity: string | null; intoIdentity: string | null } | undefined)[]): string[] {
+  const named = verdicts.flatMap((d) => (d ? [d.fromIdentity, d.toIdentity, d.intoIdentity] : []));
   return [...new Set([...folders, ...named.filter((f): f is string => !!f)])];
 }
 
@@ -81,9 +80,7 @@ export async function checkAgainstPropagation(subject: Subject, id: number, verd
 
 const DEADLOCK = '40P01';
 
-/** After a verdict: the candidates it explains (and those its previous verdict explained) follow it. */
-export async function settleVerdict(subject: Subject, row: { key: string; folders: string[] }): Promise<void> {
-  const folders = await foldersOfVerdict(subject, row.key, row.folders);
+async function rebuildFolders(folders: string[]): Promise<void> {
   try {
     await rebuildReview(folders);
   } catch (error) {
@@ -93,6 +90,44 @@ export async function settleVerdict(subject: Subject, row: { key: string; folder
   }
 }
 
+/**
+ * Folders whose findings wait for a rebuild in this process, and the one rebuild draining them:
+ * however many verdicts arrive meanwhile, they cost one rebuild of the folders they touched.
+ */
+const pendingFolders = new Set<string>();
+let draining: Promise<void> | null = null;
+
+function rebuildSoon(folders: string[]): void {
+  for (const folder of folders) pendingFolders.add(folder);
+  draining ??= (async () => {
+    while (pendingFolders.size > 0) {
+      const batch = [...pendingFolders];
+      pendingFolders.clear();
+      await rebuildFolders(batch).catch((error: Error) => console.error(`review: rebuilding the findings of ${batch.length} folders failed: ${error.message}`));
+    }
+  })().finally(() => {
+    draining = null;
+    if (pendingFolders.size > 0) rebuildSoon([]);
+  });
+}
+
+/** Waits until the findings of every verdict this process recorded are rebuilt. */
+async function findingsSettled(): Promise<void> {
+  while (draining) await draining;
+}
+
+/**
+ * After a verdict: the candidates it explains (and those its previous verdict explained) follow it.
+ * "fine" on a pair that had no standing verdict explains nothing else, so nothing derived changes:
+ * only the queue's findings do, and those are rebuilt after the answer (the queue waits for them).
+ */
+export async function settleVerdict(subject: Subject, row: { key: string; folders: string[] }): Promise<void> {
+  const [latest, previous] = await decisionsRepository.history(subject, row.key);
+  const folders = foldersNamed(row.folders, [latest, previous]);
+  const explainsNothing = subject === 'pair' && latest?.verdict === 'fine' && (!previous || previous.verdict === 'open' || previous.verdict === 'fine');
+  if (explainsNothing) rebuildSoon(folders);
+  else await rebuildFolders(folders);
+}
 
 /** The open candidate a finding names, as its own list shows it (null: decided meanwhile). */
 function itemOf(finding: StoredFinding): Promise<PairItem | IdentityPairItem | OutlierItem | null> {
@@ -106,6 +141,7 @@ function itemOf(finding: StoredFinding): Promise<PairItem | IdentityPairItem | O
  * is left. `upcoming` is the one after it, as things stand, for the page to load ahead.
  */
 export async function reviewNext(): Promise<ReviewNext> {
+  await findingsSettled();
   const [first, remaining] = await Promise.all([reviewRepository.topFindings(8, 0), reviewRepository.openFindings(REMAINING_CAP)]);
   const found: ReviewEntry[] = [];
   // a finding whose candidate was decided a moment ago (its rebuild still running) is passed over
