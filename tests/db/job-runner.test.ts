@@ -160,10 +160,7 @@ describe('interrupted jobs', () => {
     // alive (its pid answers) but silent: only the missing heartbeats can tell
     stuck.child.kill('SIGSTOP');
     await spawnWorker();
-    await expect.poll(() => statusOf(id), { timeout: 60_000, interval: 250 }).toBe('done').catch(async (error) => {
-      console.log((await getPool().query(`SELECT id, kind, status, phase, runner, attempts, error, "attemptErrors", "heartbeatAt" FROM "Job"`)).rows, workers.map((w) => w.stderr()));
-      throw error;
-    });
+    await expect.poll(() => statusOf(id), { timeout: 60_000, interval: 250 }).toBe('done');
     const taken = await retriedRows(kind);
     expect(taken).toHaveLength(1);
     expect(taken[0].status).toBe('done');
