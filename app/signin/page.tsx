@@ -1,7 +1,18 @@
+import { localPath } from '@/lib/auth/guard';
+import Image from 'next/image';
+
 export const metadata = { title: 'Sign in · facesift' };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string; next?: string }> }) {
-  const { error, next } = await searchParams;
+function problem(error: string | undefined, retry: string | undefined): string | null {
+  if (!error) return null;
+  if (error !== 'wait') return 'Wrong name or password.';
+  const seconds = Number(retry);
+  return Number.isInteger(seconds) && seconds > 0 ? `Too many sign-in attempts: try again in ${seconds} second${seconds === 1 ? '' : 's'}.` : 'Too many sign-in attempts: try again later.';
+}
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string; retry?: string; next?: string }> }) {
+  const { error, retry, next } = await searchParams;
+  const message = problem(error, retry);
   return (
     <main className="flex min-h-screen items-center justify-center p-6">
       <form
@@ -9,13 +20,14 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         action="/api/auth/signin"
         className="w-full max-w-sm space-y-4 rounded-xl border border-stone-200 bg-white p-8 shadow-sm dark:border-stone-800 dark:bg-stone-900"
       >
+        <Image src="/logo.svg" alt="facesift" width={48} height={48} unoptimized priority />
         <h1 className="text-xl font-semibold">Sign in to facesift</h1>
-        {error && (
+        {message && (
           <p role="alert" className="rounded bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">
-            Wrong name or password.
+            {message}
           </p>
         )}
-        <input type="hidden" name="next" value={next ?? '/'} />
+        <input type="hidden" name="next" value={localPath(next)} />
         <label className="block text-sm">
           Name
           <input name="name" autoComplete="username" required autoFocus className="field mt-1" />

@@ -1,5 +1,4 @@
-import pg from 'pg';
-import type { UserRecord } from '@/lib/repositories/users';
+import { listenTo, type ChannelListener } from '@/lib/db/notifications';
 
 /**
  * Who a token or session belongs to, remembered between requests. Every API request asks, and
@@ -16,11 +15,11 @@ const LIFETIME_MS = 60_000;
 const RECONNECT_MS = 1_000;
 
 interface State {
-  listener: pg.Client | null;
+  listener: ChannelListener | null;
   listening: boolean;
   stopped: boolean;
   generation: number;
-  users: Map<string, { user: UserRecord; at: number }>;
+  users: Map<string, { user: unknown; at: number }>;
 }
 
 // one per process, however many route bundles import this module
@@ -39,30 +38,23 @@ export function forgetUsers(): void {
 }
 
 function connect(): void {
-  const url = process.env.DATABASE_URL;
-  if (state.stopped || state.listener || !url) return;
-  const listener = new pg.Client({ connectionString: url, keepAlive: true });
-  state.listener = listener;
-  const lost = () => {
-    if (state.listener !== listener) return;
-    state.listener = null;
-    state.listening = false;
-    forgetUsers();
-    listener.end().catch(() => {});
-    setTimeout(connect, RECONNECT_MS).unref();
-  };
-  listener.on('error', lost);
-  listener.on('end', lost);
-  listener.on('notification', forgetUsers);
-  listener
-    .connect()
-    .then(() => listener.query(`LISTEN ${CHANNEL}`))
-    .then(() => {
+  if (state.stopped || state.listener) return;
+  const listener: ChannelListener | null = listenTo(CHANNEL, {
+    ready: () => {
       if (state.listener !== listener) return;
       forgetUsers();
       state.listening = true;
-    })
-    .catch(lost);
+    },
+    notified: forgetUsers,
+    lost: () => {
+      if (state.listener !== listener) return;
+      state.listener = null;
+      state.listening = false;
+      forgetUsers();
+      setTimeout(connect, RECONNECT_MS).unref();
+    },
+  });
+  state.listener = listener;
 }
 
 /** Starts remembering users (the web server does; one-off commands have nothing to gain). */
@@ -86,10 +78,10 @@ export function isRememberingUsers(): boolean {
 }
 
 /** The user under `key`, from memory while that is safe, else from `load`. Unknown keys are never kept. */
-export async function rememberedUser(key: string, load: () => Promise<UserRecord | null>): Promise<UserRecord | null> {
+export async function rememberedUser<T>(key: string, load: () => Promise<T | null>): Promise<T | null> {
   if (!state.listening) return load();
   const known = state.users.get(key);
-  if (known && Date.now() - known.at < LIFETIME_MS) return known.user;
+  if (known && Date.now() - known.at < LIFETIME_MS) return known.user as T;
   const generation = state.generation;
   const user = await load();
   if (user && state.listening && generation === state.generation) state.users.set(key, { user, at: Date.now() });

@@ -41,19 +41,20 @@ function sign(payload: string): string {
   return createHmac('sha256', sessionSecret()).update(payload).digest('base64url');
 }
 
-export function createSessionValue(userId: number, now = Date.now()): string {
-  const payload = `${userId}.${Math.floor(now / 1000) + SESSION_MAX_AGE_SECONDS}`;
+/** A session names its user and that user's session generation: raising the generation ends it. */
+export function createSessionValue(userId: number, generation: number, now = Date.now()): string {
+  const payload = `${userId}.${generation}.${Math.floor(now / 1000) + SESSION_MAX_AGE_SECONDS}`;
   return `${payload}.${sign(payload)}`;
 }
 
-/** The user id of a valid, unexpired session cookie, else null. */
-export function readSessionValue(value: string | undefined, now = Date.now()): number | null {
-  const match = value?.match(/^(\d+)\.(\d+)\.([A-Za-z0-9_-]+)$/);
+/** The user id and generation of a valid, unexpired session cookie, else null. */
+export function readSessionValue(value: string | undefined, now = Date.now()): { userId: number; generation: number } | null {
+  const match = value?.match(/^(\d+)\.(\d+)\.(\d+)\.([A-Za-z0-9_-]+)$/);
   if (!match) return null;
-  const [, userId, expires, signature] = match;
-  const expected = Buffer.from(sign(`${userId}.${expires}`));
+  const [, userId, generation, expires, signature] = match;
+  const expected = Buffer.from(sign(`${userId}.${generation}.${expires}`));
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
   if (Number(expires) * 1000 < now) return null;
-  return Number(userId);
+  return { userId: Number(userId), generation: Number(generation) };
 }

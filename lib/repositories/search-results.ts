@@ -275,6 +275,8 @@ export const searchResultsRepository = {
       for (const table of RUN_TABLES) await client.query(`ANALYZE ${quoted(table, runId)}`);
       return mark[0].id;
     } finally {
+      // the connection goes back to the pool: its next user gets the server's settings
+      await client.query('RESET maintenance_work_mem; RESET default_statistics_target').catch(() => {});
       client.release();
     }
   },

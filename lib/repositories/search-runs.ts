@@ -62,6 +62,10 @@ export interface TileRow {
 const RUN_COLUMNS = `id, status, "jobId", model, threshold, "duplicateThreshold", "outlierThreshold", "maxPairs", "tileRows", rows, dim, tiles, "tilesDone", plan, error, "createdAt"`;
 /** Serialises finish steps of one run across processes; released by Postgres when a finisher dies. */
 const FINISH_LOCK = 7_346_002;
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/** Whether an error is the switch giving up on its lock (see switchTo): worth another try. */
+export const isLockTimeout = (error: unknown) => (error as { code?: string }).code === LOCK_NOT_AVAILABLE;
 
 export const searchRunsRepository = {
   /** A new run with its (empty, unindexed) tables. */
@@ -185,7 +189,11 @@ export const searchRunsRepository = {
     return withTransaction(async (client) => {
       const { rows: run } = await client.query(`SELECT status FROM "SearchRun" WHERE id = $1 FOR UPDATE`, [runId]);
       if (run[0]?.status !== 'building') return false;
+      // Waiting for a long reader (an export, say) would make every reader behind it wait too: the
+      // switch gives up after a moment instead, and is tried again (see finishSearch).
+      await client.query(`SET LOCAL lock_timeout = '500ms'`);
       for (const table of RUN_TABLES) await client.query(`LOCK TABLE "${table}" IN ACCESS EXCLUSIVE MODE`);
+      await client.query(`SET LOCAL lock_timeout = 0`);
       const counts = { ...statusCounts };
       for (const [subject, { table, key }] of Object.entries(SUBJECTS)) {
         const own = `"${runTable(table.slice(1, -1) as RunTable, runId)}"`;

@@ -6,7 +6,7 @@ import {
   type PairRowsToWrite,
   type RowKey,
 } from '@/lib/repositories/search-results';
-import { searchRunsRepository, type BlockPlan, type RunPlan, type SearchRunRow } from '@/lib/repositories/search-runs';
+import { isLockTimeout, searchRunsRepository, type BlockPlan, type RunPlan, type SearchRunRow } from '@/lib/repositories/search-runs';
 import { settingsRepository } from '@/lib/repositories/settings';
 import type { SearchJobParams } from '@/lib/schemas/jobs';
 import { identityPairKeyOf, outlierKeyOf, pairKeyOf } from '@/lib/services/decisions';
@@ -37,6 +37,7 @@ import {
 
 /** Rows per block: a tile holds two blocks of 512-d vectors (2 x 41 MB at this size). */
 export const DEFAULT_TILE_ROWS = 20_000;
+
 export interface SearchSummary {
   images: number;
   identities: number;
@@ -54,6 +55,7 @@ export interface SearchSummary {
 type Log = (line: string) => void;
 
 const seconds = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e9;
+
 /**
  * Creates the run and its plan: one streaming pass over the embeddings sums each person's vectors
  * (the centroids every tile scores outliers against) and cuts the rows into blocks of at least
@@ -68,6 +70,9 @@ export async function planSearch(jobId: string | null, params: SearchJobParams, 
   const outlierThreshold = settings.outlierThreshold ?? DEFAULT_OUTLIER_THRESHOLD;
   const maxPairs = params.maxPairs ?? settings.maxPairs;
   const tileRows = params.tileRows ?? DEFAULT_TILE_ROWS;
+  // a retried plan starts afresh: what an interrupted attempt began goes
+  const earlier = jobId ? await searchRunsRepository.byJob(jobId) : null;
+  if (earlier?.status === 'building') await searchRunsRepository.fail(earlier.id, 'replaced by a later attempt of its job');
   const runId = await searchRunsRepository.create({ jobId, model, threshold, duplicateThreshold, outlierThreshold, maxPairs, tileRows, params });
   try {
     return await planRun(runId, model, tileRows, start, progress, log);
@@ -391,7 +396,7 @@ export async function finishSearch(runId: number, log: Log): Promise<SearchSumma
       tiles: tiles.length,
     };
     summary.seconds.write = seconds(started);
-    if (!(await searchRunsRepository.switchTo(runId, mark, statusCounts, summary))) return null;
+    if (!(await switchWhenReadersLetGo(runId, mark, statusCounts, summary))) return null;
     await searchRunsRepository.dropOlderRuns();
     log(
       `search run ${runId} is current: ${summary.crossIdentityPairs} cross-identity pairs >= ${run.threshold}, ${summary.nearDuplicates} near-duplicates, ` +
@@ -399,6 +404,17 @@ export async function finishSearch(runId: number, log: Log): Promise<SearchSumma
     );
     return summary;
   });
+}
+
+async function switchWhenReadersLetGo(runId: number, mark: number, statusCounts: Record<string, number>, summary: SearchSummary): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await searchRunsRepository.switchTo(runId, mark, statusCounts, summary);
+    } catch (error) {
+      if (!isLockTimeout(error) || attempt >= 120) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * Math.min(attempt, 8)));
+    }
+  }
 }
 
 /** The cap's error as the API answers it: 400 with the pair count and the threshold that would fit. */

@@ -25,9 +25,12 @@ export interface PairRange {
 export interface NativeSimilarity {
   /** OpenMP threads (OMP_NUM_THREADS, else all cores), fixed at process start. */
   threads: number;
-  /** The instruction-set build in use (the fastest this CPU runs, unless changed) and the ones available. */
+  /**
+   * The join path in use (the fastest this CPU runs, unless changed) and the ones available, fastest first:
+   * int8-avx512vnni, int8-avx2, float32-avx512, float32-avx2, int8-scalar, float32-scalar.
+   */
   kernels(): { active: string; available: string[] };
-  /** Switches to another available build, e.g. to compare them. */
+  /** Switches to another available path, e.g. to compare them (FACESIFT_KERNELS does it at load). */
   useKernels(name: string): void;
   /**
    * Pairs i < j with sim >= (labels differ ? crossThreshold : sameThreshold), in increasing (i, j);
@@ -67,6 +70,9 @@ export function nativeSimilarity(): NativeSimilarity {
     } catch (cause) {
       throw new Error(`the similarity addon is not built (${addon}); run: bash scripts/build-native.sh`, { cause });
     }
+    // Lets a benchmark or a user pin the join to one instruction path (see kernels().available).
+    const forced = process.env.FACESIFT_KERNELS;
+    if (forced) loaded.useKernels(forced);
   }
   return loaded;
 }

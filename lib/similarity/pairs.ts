@@ -1,4 +1,5 @@
 import { nativeSimilarity, type PairRange, type RawPairs } from './native';
+import { exactSimilarity } from './exact';
 import { describeSet, type EmbeddingSet, type PairList } from './types';
 
 export const DEFAULT_MAX_PAIRS = 5_000_000;
@@ -54,8 +55,9 @@ export interface CandidateSearch {
 }
 
 /**
- * Cross-identity pairs and near-duplicates from one pass over all pairs: exact (every pair is
- * scored in fp32, as brute force would), deterministic order, computed off the JS thread.
+ * Cross-identity pairs and near-duplicates from one pass over all pairs: exact (the native join's
+ * int8 or float32 scores only propose candidates within a proven error bound of the threshold, and
+ * each is re-scored as exactSimilarity), in increasing (i, j) then same-hash pairs, computed off the JS thread.
  */
 export async function findCandidatePairs(set: EmbeddingSet, options: CandidateSearchOptions): Promise<CandidateSearch> {
   describeSet(set);
@@ -203,13 +205,10 @@ function mergeHashPairs(
   out.j.set(byEmbedding.j);
   out.sim.set(byEmbedding.sim);
   out.sameHash.set(sameHash);
-  const { vectors, dim } = set;
   for (let e = 0, p = byEmbedding.i.length; e < extraI.length; e++, p++) {
     out.i[p] = extraI[e];
     out.j[p] = extraJ[e];
-    let s = 0;
-    for (let k = 0; k < dim; k++) s += vectors[extraI[e] * dim + k] * vectors[extraJ[e] * dim + k];
-    out.sim[p] = s;
+    out.sim[p] = exactSimilarity(set.vectors, set.dim, extraI[e], extraJ[e]);
     out.sameHash[p] = 1;
   }
   return out;

@@ -11,10 +11,9 @@
 // The library paths write score blocks (or the full n x n square) to memory and scan them again
 // for heaps or range results; that costs as much as the multiply. Here each 12x32 tile is compared
 // with the threshold while still in registers, only i < j is computed (half of a k-NN self-join),
-// and the result is exact fp32 with no re-scoring pass. bf16/int8 dot products (AVX512-BF16/VNNI)
-// could double or quadruple the rate but are inexact: they would need a proven error margin and
-// an fp32 re-score of the band below the threshold. Not worth it while fp32 is already ~5x under
-// the reference.
+// and only candidates within a proven rounding bound of the threshold are re-scored (exact.h). The
+// int8 join (int8.cc) is the default where the CPU has AVX2 or VNNI; this one is its float32 peer
+// and the fallback the benchmarks compare with.
 //
 // This file is compiled once per instruction set (binding.gyp); everything lives in an
 // anonymous namespace and no std:: templates are used, so no inline function compiled for
@@ -122,10 +121,26 @@ inline bool anyAtLeast(const vf acc[MR][NV], float threshold) {
   return any != 0;
 }
 
+#include "exact.h"
+
+// Recursive float32 summation of d products (one rounding each, FMA or not) is within
+// gamma_d * sum |x_ik x_jk| <= gamma_d * |x_i| |x_j| of the exact dot product, gamma_d = d u / (1 - d u),
+// u = 2^-24; every pair this kernel scores within that (plus the rounding slack) of its threshold or
+// above it is re-scored exactly.
 void pairs(facesift::PairJob& job) {
   const int32_t d = job.d;
   const int64_t blocks = (job.colEnd - job.colStart + kPairBlock - 1) / kPairBlock;
-  const float tmin = job.crossThreshold < job.sameThreshold ? job.crossThreshold : job.sameThreshold;
+  const int64_t lo = imin(job.rowStart, job.colStart), hi = imax(job.rowEnd, job.colEnd);
+  double maxNorm = 0;
+#pragma omp parallel for reduction(max : maxNorm)
+  for (int64_t r = lo; r < hi; r++) {
+    const double norm = __builtin_sqrt(exactDot(job.x + (size_t)r * d, job.x + (size_t)r * d, d));
+    if (norm > maxNorm) maxNorm = norm;
+  }
+  const double u = 1.0 / (1 << 24), gamma = d * u / (1 - d * u);
+  const double margin = (gamma + kRoundingSlack) * maxNorm * maxNorm * (1 + kRoundingSlack) + kRoundingSlack * thresholdMagnitude(job);
+  const float crossBelow = job.crossThreshold - floatAbove(margin), sameBelow = job.sameThreshold - floatAbove(margin);
+  const float tmin = crossBelow < sameBelow ? crossBelow : sameBelow;
   int64_t qualifying = 0;
   int storing = job.maxPairs >= 0;
   for (int b = 0; b < facesift::kHistogramBins; b++) job.crossHistogram[b] = 0;
@@ -134,7 +149,7 @@ void pairs(facesift::PairJob& job) {
   {
     float* colPack = allocFloats(kPairBlock * d);
     float* rowPack = allocFloats((int64_t)MR * d);
-    int64_t histogram[facesift::kHistogramBins] = {};
+    Tally tally = {};
     // Last blocks first: in a triangle they have the most rows, which balances the load.
 #pragma omp for schedule(dynamic, 1)
     for (int64_t bi = 0; bi < blocks; bi++) {
@@ -148,7 +163,6 @@ void pairs(facesift::PairJob& job) {
         const int64_t rows = imin(MR, rowEnd - i0);
         const bool store = __atomic_load_n(&storing, __ATOMIC_RELAXED);
         packRows(job.x, d, nullptr, i0, rows, rowPack);
-        int64_t found = 0;
         for (int64_t p = 0; p < panels; p++) {
           const int64_t pj0 = j0 + p * NR, pj1 = imin(j1, pj0 + NR);
           if (i0 >= pj1 - 1) continue;
@@ -162,24 +176,15 @@ void pairs(facesift::PairJob& job) {
               for (int l = 0; l < VW; l++) {
                 const int64_t j = pj0 + v * VW + l;
                 if (j <= i || j >= pj1) continue;
-                const float s = acc[r][v][l];
-                const bool cross = job.labels[j] != li;
-                if (!(s >= (cross ? job.crossThreshold : job.sameThreshold))) continue;
-                if (store) job.emit(job.ctx, block, (int32_t)i, (int32_t)j, s);
-                if (cross) histogram[imin(200, imax(0, (int64_t)__builtin_floorf(s * 100.f) + 100))]++;
-                found++;
+                if (acc[r][v][l] >= (job.labels[j] != li ? crossBelow : sameBelow)) acceptCandidate(job, block, i, j, store, tally);
               }
             }
           }
         }
-        if (found && __atomic_add_fetch(&qualifying, found, __ATOMIC_RELAXED) > job.maxPairs) {
-          __atomic_store_n(&storing, 0, __ATOMIC_RELAXED);
-        }
+        addTally(job, qualifying, storing, tally);
       }
     }
-    for (int b = 0; b < facesift::kHistogramBins; b++) {
-      if (histogram[b]) __atomic_add_fetch(&job.crossHistogram[b], histogram[b], __ATOMIC_RELAXED);
-    }
+    addHistogram(job, tally);
     std::free(colPack);
     std::free(rowPack);
   }

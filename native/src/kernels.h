@@ -1,5 +1,6 @@
-// Entry points of the similarity kernels. kernels.cc is compiled once per instruction set
-// (see binding.gyp) and similarity.cc picks the best set the CPU supports at load time.
+// Entry points of the similarity kernels. kernels.cc (float32) and int8.cc (the int8 pair join)
+// are compiled once per instruction set (see binding.gyp); similarity.cc picks the best the CPU
+// supports at load time.
 #pragma once
 #include <cstdint>
 
@@ -19,7 +20,8 @@ struct PairJob {
   // Only pairs with rowStart <= i < rowEnd and colStart <= j < colEnd (and i < j) are searched.
   int64_t rowStart, rowEnd, colStart, colEnd;
   const int32_t* labels;
-  // A pair (i < j) qualifies when sim >= (labels differ ? crossThreshold : sameThreshold).
+  // A pair (i < j) qualifies when sim >= (labels differ ? crossThreshold : sameThreshold), sim as
+  // defined in exact.h.
   float crossThreshold;
   float sameThreshold;
   // Qualifying pairs are emitted until more than maxPairs were found; after that they are only
@@ -47,10 +49,19 @@ struct KernelSet {
                        int32_t groups, int32_t k, float* out);
 };
 
+// A pair join alone (int8.cc): the float32 sets' other kernels go with it.
+struct PairKernel {
+  const char* isa;
+  void (*pairs)(PairJob& job);
+};
+
 extern const KernelSet kernelsBaseline;
+extern const PairKernel int8Scalar;
 #if defined(FACESIFT_X86_KERNELS)
 extern const KernelSet kernelsAvx2;
 extern const KernelSet kernelsAvx512;
+extern const PairKernel int8Avx2;
+extern const PairKernel int8Avx512Vnni;
 #endif
 
 }  // namespace facesift

@@ -16,25 +16,31 @@ namespace {
 
 using facesift::KernelSet;
 
-// Fastest first; the baseline runs everywhere. The checks name exactly the -m flags each build
-// gets in binding.gyp (and cover the OS saving the wider registers).
-std::vector<const KernelSet*> supportedKernels() {
-  std::vector<const KernelSet*> sets;
+// Fastest first; the scalar builds run everywhere. The checks name exactly the -m flags each build
+// gets in binding.gyp (and cover the OS saving the wider registers). The float32 builds also carry
+// the centroid and group kernels, which an int8 join uses from the float32 build of its own width.
+std::vector<KernelSet> supportedKernels() {
+  std::vector<KernelSet> sets;
+  auto withPairs = [](const KernelSet& floats, const facesift::PairKernel& join) {
+    return KernelSet{join.isa, join.pairs, floats.nearestOtherCentroid, floats.groupTopMean};
+  };
 #if defined(FACESIFT_X86_KERNELS)
   __builtin_cpu_init();
   const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  if (avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-      __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl")) {
-    sets.push_back(&facesift::kernelsAvx512);
-  }
-  if (avx2) sets.push_back(&facesift::kernelsAvx2);
+  const bool avx512 = avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+                      __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
+  if (avx512 && __builtin_cpu_supports("avx512vnni")) sets.push_back(withPairs(facesift::kernelsAvx512, facesift::int8Avx512Vnni));
+  if (avx2) sets.push_back(withPairs(facesift::kernelsAvx2, facesift::int8Avx2));
+  if (avx512) sets.push_back(facesift::kernelsAvx512);
+  if (avx2) sets.push_back(facesift::kernelsAvx2);
 #endif
-  sets.push_back(&facesift::kernelsBaseline);
+  sets.push_back(withPairs(facesift::kernelsBaseline, facesift::int8Scalar));
+  sets.push_back(facesift::kernelsBaseline);
   return sets;
 }
 
-const std::vector<const KernelSet*> supported = supportedKernels();
-const KernelSet* active = supported.front();
+const std::vector<KernelSet> supported = supportedKernels();
+const KernelSet* active = &supported.front();
 
 struct Matrix {
   const float* data;
@@ -320,7 +326,7 @@ Napi::Value GroupTopMean(const Napi::CallbackInfo& info) {
 Napi::Value Kernels(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto available = Napi::Array::New(env, supported.size());
-  for (size_t s = 0; s < supported.size(); s++) available.Set(s, Napi::String::New(env, supported[s]->isa));
+  for (size_t s = 0; s < supported.size(); s++) available.Set(s, Napi::String::New(env, supported[s].isa));
   auto result = Napi::Object::New(env);
   result.Set("active", Napi::String::New(env, active->isa));
   result.Set("available", available);
@@ -330,9 +336,9 @@ Napi::Value Kernels(const Napi::CallbackInfo& info) {
 // useKernels(name): run a slower build instead (tests compare them; benchmarks measure them).
 Napi::Value UseKernels(const Napi::CallbackInfo& info) {
   const std::string name = info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "";
-  for (const KernelSet* set : supported) {
-    if (name == set->isa) {
-      active = set;
+  for (const KernelSet& set : supported) {
+    if (name == set.isa) {
+      active = &set;
       return info.Env().Undefined();
     }
   }

@@ -4,6 +4,8 @@
 // the targets and to a peer measured in the same run (the same route, refused before any query).
 // Postgres: DATABASE_URL's server (else the machine's), or with --embedded facesift's own, as
 // `facesift serve` starts it without DATABASE_URL (its buffers sized by facesift), in a throwaway home.
+// Both are measured again while a search writes a run of as many pairs (the write a search does, not
+// its kernel: COPY into the run's own table, its indexes, decisions and statistics, round after round).
 // Run: npx tsx tests/bench/api-load.ts [--pairs 1000000] [--seconds 20] [--warm-up 10] [--embedded]
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,8 +15,11 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { closeDb, getPool } from '@/lib/db';
 import { ensureEmbeddedPostgres, stopEmbeddedPostgres } from '@/lib/db/embedded';
+import { createHash } from 'node:crypto';
 import { candidatesRepository } from '@/lib/repositories/candidates';
-import { encodeCursor } from '@/lib/repositories/keyset';
+import { searchResultsRepository } from '@/lib/repositories/search-results';
+import { searchRunsRepository } from '@/lib/repositories/search-runs';
+import { encodeCursor } from '@/lib/schemas/primitives';
 import { createTestDatabase } from '../support/database';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -64,6 +69,45 @@ async function fill(pairs: number) {
      WHERE k < ${perImage}`);
   await candidatesRepository.recountPairStatuses();
   await pool.query('VACUUM ANALYZE');
+}
+
+/**
+ * A search run of `pairs` pairs written the way a run's tiles and finish write it, again and again
+ * until stopped (each run dropped after): what readers share the database with during a search.
+ */
+function searchWrites(pairs: number) {
+  const images = PERSONS * IMAGES_PER_PERSON;
+  const imageA = (p: number) => 1 + (p % images);
+  const imageB = (p: number) => 1 + ((imageA(p) - 1 + IMAGES_PER_PERSON * (1 + (p % 997))) % images);
+  let stopping = false;
+  let rounds = 0;
+  const running = (async () => {
+    while (!stopping) {
+      const runId = await searchRunsRepository.create({ jobId: null, model: 'default', threshold: 0.3, duplicateThreshold: 0.95, outlierThreshold: 0.35, maxPairs: pairs, tileRows: 0, params: {} });
+      await searchResultsRepository.addPairs(runId, [
+        {
+          kind: 'cross_identity',
+          count: pairs,
+          imageA,
+          imageB,
+          identityA: (p) => Math.floor((imageA(p) - 1) / IMAGES_PER_PERSON) + 1,
+          identityB: (p) => Math.floor((imageB(p) - 1) / IMAGES_PER_PERSON) + 1,
+          similarity: (p) => 0.3 + 0.7 * ((p * 7919) % 1000) / 1000,
+          pairKey: (p) => createHash('md5').update(`${imageA(p)}:${imageB(p)}`).digest('hex'),
+        },
+      ]);
+      await searchResultsRepository.prepareForReaders(runId);
+      await searchRunsRepository.fail(runId, 'benchmark write');
+      rounds++;
+    }
+  })();
+  return {
+    async stop() {
+      stopping = true;
+      await running;
+      return rounds;
+    },
+  };
 }
 
 function cli(args: string[], env: NodeJS.ProcessEnv): string {
@@ -141,8 +185,10 @@ async function measure(url: string, request: autocannon.Request, seconds: number
   return load({ url, duration: seconds, requests: [request] }, expectedStatus);
 }
 
+let floorMeasured: Measured | undefined;
+
 function report(label: string, measured: Measured, target?: number, peer?: Measured) {
-  const ratio = peer ? `  p95 ${(measured.p95 / peer.p95).toFixed(1)}x the peer's` : '';
+  const ratio = peer ? `  p95 ${(measured.p95 / peer.p95).toFixed(1)}x ${peer === floorMeasured ? "the peer's" : 'without the write'}` : '';
   const verdict = target === undefined ? '' : measured.p95 < target ? `  target p95 < ${target} ms: met` : `  target p95 < ${target} ms: MISSED`;
   console.log(
     `${label.padEnd(40)} p50 ${measured.p50.toFixed(1).padStart(6)} ms  p95 ${measured.p95.toFixed(1).padStart(6)} ms  p99 ${measured.p99.toFixed(1).padStart(6)} ms  ` +
@@ -188,6 +234,7 @@ async function main() {
     // cost before facesift does anything; the ratios below are against it.
     const floorRequest = { method: 'GET' as const, path: '/api/pairs?limit=50' };
     const floor = await measure(url, floorRequest, seconds, warmUp, 401);
+    floorMeasured = floor;
 
     const listRequest = { method: 'GET' as const, headers, setupRequest: (request: autocannon.Request) => ({ ...request, path: randomListPath() }) };
     const list = await measure(url, listRequest, seconds, warmUp);
@@ -205,6 +252,11 @@ async function main() {
     const decision = await measure(url, decisionRequest, seconds, warmUp);
     const progress = await measure(url, { method: 'GET', headers, path: '/api/progress' }, 5, warmUp);
 
+    const writes = searchWrites(pairs);
+    const listDuringWrite = await measure(url, listRequest, seconds, warmUp);
+    const decisionDuringWrite = await measure(url, decisionRequest, seconds, warmUp);
+    const rounds = await writes.stop();
+
     const { rows: buffers } = await getPool().query<{ size: string }>(`SELECT current_setting('shared_buffers') AS size`);
     const postgres = `${values.embedded ? "facesift's own Postgres" : 'Postgres at DATABASE_URL'} (shared_buffers ${buffers[0].size})`;
     console.log(`\n${counted.toLocaleString('en')} pairs, ${CONNECTIONS} connections over loopback, ${seconds} s each after ${warmUp} s of the same load, ${os.cpus().length} CPUs shared by server, ${postgres} and load tool`);
@@ -212,6 +264,9 @@ async function main() {
     report('GET /api/pairs (50, filtered, any page)', list, TARGETS.list, floor);
     report('POST /api/pairs/[id]/decision', decision, TARGETS.decision, floor);
     report('GET /api/progress (counts, reviewers)', progress);
+    console.log(`during a search write of ${pairs.toLocaleString('en')} pairs (${rounds} runs written, each: COPY, indexes, decisions, ANALYZE):`);
+    report('GET /api/pairs, during the write', listDuringWrite, TARGETS.list, list);
+    report('POST decision, during the write', decisionDuringWrite, TARGETS.decision, decision);
   } finally {
     if (server && server.exitCode === null) {
       server.kill('SIGTERM');

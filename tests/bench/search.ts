@@ -2,28 +2,13 @@
 // cross-identity search, outliers and merge suggestions, and writing every result in one
 // transaction — next to the raw faiss-node reference (IndexFlatIP, k=64, batches) on the same
 // vectors, measured in the same run. Run: npx tsx tests/bench/search.ts [--images 57637] [--persons 1291]
-import { randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { from as copyFrom } from 'pg-copy-streams';
 import { closeDb, getPool } from '@/lib/db';
 import { jobsRepository } from '@/lib/repositories/jobs';
-import { settingsRepository } from '@/lib/repositories/settings';
 import { JobProgress } from '@/lib/services/job-progress';
 import { runSearch } from '@/lib/services/search';
-import { generateSyntheticDataset } from '@/lib/similarity/synthetic';
-import { createTestDatabase } from '../support/database';
 import { faissReferenceSearch } from './faiss-reference';
-
-async function copy(sql: string, lines: Iterable<string>) {
-  const client = await getPool().connect();
-  try {
-    await pipeline(Readable.from(lines), client.query(copyFrom(sql)));
-  } finally {
-    client.release();
-  }
-}
+import { syntheticDatabase } from './synthetic-db';
 
 async function main() {
   const { values } = parseArgs({
@@ -32,34 +17,9 @@ async function main() {
   const images = Number(values.images);
   const persons = Number(values.persons);
   const threshold = Number(values.threshold);
-  const database = await createTestDatabase('facesift_bench');
-  process.env.DATABASE_URL = database.url;
+  const { database, data } = await syntheticDatabase('facesift_bench', images, persons);
   try {
-    const data = generateSyntheticDataset({ persons, images, seed: 42 });
-    const { vectors, dim, labels, identityNames } = data;
-    await copy('COPY "Identity" (id, name) FROM STDIN', identityNames.map((name, id) => `${id + 1}\t${name}\n`));
-    await copy(
-      'COPY "Image" (id, "identityId", path, "contentHash", size, status, "embeddedAt", "updatedAt") FROM STDIN',
-      (function* () {
-        for (let r = 0; r < images; r++) {
-          yield `${r + 1}\t${labels[r] + 1}\t${identityNames[labels[r]]}/img_${r}.png\t${randomBytes(32).toString('hex')}\t20000\tok\tnow\tnow\n`;
-        }
-      })(),
-    );
-    await copy(
-      'COPY "Embedding" ("imageId", model, dim, vector, "contentHash") FROM STDIN',
-      (function* () {
-        for (let r = 0; r < images; r++) {
-          const bytes = Buffer.from(vectors.buffer, vectors.byteOffset + r * dim * 4, dim * 4);
-          yield `${r + 1}\tdefault\t${dim}\t\\\\x${bytes.toString('hex')}\t-\n`;
-        }
-      })(),
-    );
-    await settingsRepository.update({ datasetRoot: '/bench', model: 'default' });
-    // A scan finishes long before a search starts: the search is not timed against the flush and
-    // autovacuum of the 150 MB this bench just loaded.
-    await getPool().query('VACUUM ANALYZE');
-    await getPool().query('CHECKPOINT');
+    const { vectors, dim, labels } = data;
     const job = await jobsRepository.create('search', {}, null);
     const rssBefore = process.memoryUsage().rss;
 

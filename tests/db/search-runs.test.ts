@@ -133,6 +133,7 @@ describe('a decision addressed to a row of the previous run', () => {
     const kept = old.find((pair) => pair.kind === 'cross_identity' && pair.b.path === 'penny/amy3.png')!;
     const gone = old.find((pair) => [pair.a.identity, pair.b.identity].sort().join() === 'raj,raj_2')!;
     expect(kept && gone).toBeTruthy();
+    const firstPage = await candidatesRepository.listPairs(listPairsSchema.parse({ status: 'all', limit: 3 }));
 
     // raj_2 moves back: its pairs are gone, and every pair found again is numbered anew
     for (const name of ['raj4.png', 'raj5.png']) fs.renameSync(path.join(root, 'raj_2', name), path.join(root, 'raj', name));
@@ -153,6 +154,13 @@ describe('a decision addressed to a row of the previous run', () => {
     expect(after.find(samePair)?.status).toBe('mislabeled');
     const { rows: decisions } = await getPool().query(`SELECT count(*)::int AS n FROM "Decision"`);
     expect(decisions[0].n).toBe(1);
+
+    // a cursor from before the search goes on after the same place in the sort order
+    const nextPage = await candidatesRepository.listPairs(listPairsSchema.parse({ status: 'all', limit: 500, cursor: firstPage.nextCursor! }));
+    const lastShown = firstPage.items[firstPage.items.length - 1].similarity;
+    expect(nextPage.items.length).toBeGreaterThan(0);
+    expect(nextPage.items.every((pair) => pair.similarity < lastShown)).toBe(true);
+    expect(nextPage.items).toEqual(after.filter((pair) => pair.similarity < lastShown));
 
     const shown = await getPair(kept.id);
     expect(shown).toMatchObject({ a: { hash: kept.a.hash }, b: { hash: kept.b.hash }, status: 'mislabeled' });

@@ -10,6 +10,7 @@ import { ButtonLink } from '@/components/ui/button';
 import { Kbd } from '@/components/ui/kbd';
 import { Panel } from '@/components/ui/panel';
 import { loadPairsPage } from './load';
+import { requirePageUser } from '@/lib/auth/page-user';
 
 export const metadata = { title: 'Pairs · facesift' };
 
@@ -26,6 +27,7 @@ const STATUSES: { status: PairsView['status']; label: string }[] = [
 const progress = cache(reviewProgress);
 
 export default async function PairsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
+  await requirePageUser();
   const { view, cursor, before, problem } = parsePairsView(await searchParams);
   // started now, read by the streamed parts below
   void progress();

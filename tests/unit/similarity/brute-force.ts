@@ -1,7 +1,8 @@
 import type { EmbeddingSet } from '@/lib/similarity';
 
-/** Reference results computed the slow, obvious way (float64 dot products over every pair). */
+/** Reference results computed the slow, obvious way, over every pair. */
 
+/** Plain float64 dot product. */
 export function dot(set: EmbeddingSet, a: number, b: number): number {
   const { vectors, dim } = set;
   let s = 0;
@@ -15,13 +16,32 @@ export interface BrutePair {
   sim: number;
 }
 
-/** Every pair i < j accepted by `keep`, with its similarity. */
+/**
+ * The similarity as the native join defines it (native/src/exact.h), written out here on its own:
+ * the float32 products summed in double, lane k mod 8 each, lanes added pairwise, then rounded to
+ * float32. A pair qualifies when this is >= Math.fround(threshold); no tolerance anywhere.
+ */
+const lane = new Float64Array(8);
+
+export function float32Sim(set: EmbeddingSet, a: number, b: number): number {
+  const { vectors, dim } = set;
+  lane.fill(0);
+  for (let k = 0; k < dim; k++) lane[k % 8] += vectors[a * dim + k] * vectors[b * dim + k];
+  return Math.fround(lane[0] + lane[1] + (lane[2] + lane[3]) + (lane[4] + lane[5] + (lane[6] + lane[7])));
+}
+
+/** sim >= threshold as the join compares them: both in float32. */
+export function atLeast(sim: number, threshold: number): boolean {
+  return sim >= Math.fround(threshold);
+}
+
+/** Every pair i < j accepted by `keep`, in increasing (i, j), with its float32Sim. */
 export function bruteForcePairs(set: EmbeddingSet, keep: (sim: number, sameLabel: boolean) => boolean): BrutePair[] {
   const n = set.labels.length;
   const out: BrutePair[] = [];
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
-      const sim = dot(set, i, j);
+      const sim = float32Sim(set, i, j);
       if (keep(sim, set.labels[i] === set.labels[j])) out.push({ i, j, sim });
     }
   }

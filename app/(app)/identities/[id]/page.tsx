@@ -2,10 +2,12 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { AppError } from '@/lib/errors';
 import { idParamSchema } from '@/lib/schemas/candidates';
-import { getIdentity, type IdentityWithImages } from '@/lib/services/identities';
+import type { IdentityWithImages } from '@/lib/schemas/responses';
+import { getIdentity } from '@/lib/services/identities';
 import { Gallery } from '@/components/identities/gallery';
 import { pairsHref } from '@/components/pairs/view';
 import { Badge } from '@/components/ui/badge';
+import { requirePageUser } from '@/lib/auth/page-user';
 
 async function load(id: string): Promise<IdentityWithImages | null> {
   const parsed = idParamSchema.safeParse(id);
@@ -19,11 +21,13 @@ async function load(id: string): Promise<IdentityWithImages | null> {
 }
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  await requirePageUser();
   const person = await load((await params).id);
   return { title: `${person?.name ?? 'Person'} · facesift` };
 }
 
 export default async function PersonPage({ params }: { params: Promise<{ id: string }> }) {
+  await requirePageUser();
   const person = await load((await params).id);
   if (!person) notFound();
   return (

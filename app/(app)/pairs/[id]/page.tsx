@@ -1,12 +1,13 @@
 import { notFound } from 'next/navigation';
 import { AppError } from '@/lib/errors';
-import { encodeCursor } from '@/lib/repositories/keyset';
 import { idParamSchema } from '@/lib/schemas/candidates';
+import { encodeCursor } from '@/lib/schemas/primitives';
 import { getPair } from '@/lib/services/decisions';
 import { getIdentity } from '@/lib/services/identities';
 import { STRIP_FETCH, type Bundle } from '@/components/pairs/bundle';
 import { PairReview } from '@/components/pairs/pair-review';
 import { parsePairsView, type SearchParams } from '@/components/pairs/view';
+import { requirePageUser } from '@/lib/auth/page-user';
 
 export const metadata = { title: 'Review · facesift' };
 
@@ -23,6 +24,7 @@ async function loadBundle(id: number): Promise<Bundle | null> {
 }
 
 export default async function PairReviewPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<SearchParams> }) {
+  await requirePageUser();
   const id = idParamSchema.safeParse((await params).id);
   const bundle = id.success ? await loadBundle(id.data) : null;
   if (!bundle) notFound();
