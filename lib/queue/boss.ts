@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import PgBoss from 'pg-boss';
-import { getPool } from '@/lib/db';
+import { withAdvisoryLock } from '@/lib/repositories/locks';
 import { jobNames, jobPayloadSchema, type JobName, type JobPayload } from '@/lib/queue/jobs';
 
 /**
@@ -28,9 +28,7 @@ export function getBoss(role: 'sender' | 'worker' = 'sender'): Promise<PgBoss> {
     boss.on('error', (error) => console.error(`queue: ${error.message}`));
     await boss.start();
     // one process at a time: workers starting together deadlock creating the queues' partitions
-    const client = await getPool().connect();
-    try {
-      await client.query('SELECT pg_advisory_lock($1)', [QUEUE_SETUP_LOCK]);
+    await withAdvisoryLock(QUEUE_SETUP_LOCK, async () => {
       for (const name of jobNames) {
         const options = { name, ...DELIVERY };
         await boss.createQueue(name, options);
@@ -38,10 +36,7 @@ export function getBoss(role: 'sender' | 'worker' = 'sender'): Promise<PgBoss> {
         const queue = await boss.getQueue(name);
         if (queue?.retryLimit !== options.retryLimit || queue?.expireInSeconds !== options.expireInSeconds) await boss.updateQueue(name, options);
       }
-    } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [QUEUE_SETUP_LOCK]).catch(() => {});
-      client.release();
-    }
+    });
     return boss;
   })();
   globalForQueue.boss.catch(() => (globalForQueue.boss = undefined));
