@@ -5,8 +5,8 @@ export const isActive = (status: JobStatus) => status === 'queued' || status ===
 const units: Record<string, { unit: string; timed: boolean }> = {
   scan: { unit: 'images', timed: true },
   'import-npz': { unit: 'images', timed: true },
-  // three uneven steps: a rate or an ETA from them would mislead
-  search: { unit: 'steps', timed: false },
+  // a search counts its tiles, which are of one size
+  search: { unit: 'tiles', timed: true },
 };
 export const unitOf = (kind: string) => units[kind] ?? { unit: 'items', timed: true };
 

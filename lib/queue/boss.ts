@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import PgBoss from 'pg-boss';
+import { withAdvisoryLock } from '@/lib/repositories/locks';
 import { jobNames, jobPayloadSchema, type JobName, type JobPayload } from '@/lib/queue/jobs';
 
 /**
@@ -10,6 +11,7 @@ import { jobNames, jobPayloadSchema, type JobName, type JobPayload } from '@/lib
  * threw, which happens when the job's own bookkeeping could not reach the database; the next
  * delivery then finds the row as it is.
  */
+const QUEUE_SETUP_LOCK = 7_346_101;
 const DELIVERY = { retryLimit: 10, retryDelay: 5, retryBackoff: true, expireInSeconds: 23 * 3600 };
 
 const globalForQueue = globalThis as unknown as { boss?: Promise<PgBoss> };
@@ -25,12 +27,16 @@ export function getBoss(role: 'sender' | 'worker' = 'sender'): Promise<PgBoss> {
     });
     boss.on('error', (error) => console.error(`queue: ${error.message}`));
     await boss.start();
-    for (const name of jobNames) {
-      const options = { name, ...DELIVERY };
-      // a database made by an earlier version has queues with other settings
-      await boss.createQueue(name, options);
-      await boss.updateQueue(name, options);
-    }
+    // one process at a time: workers starting together deadlock creating the queues' partitions
+    await withAdvisoryLock(QUEUE_SETUP_LOCK, async () => {
+      for (const name of jobNames) {
+        const options = { name, ...DELIVERY };
+        await boss.createQueue(name, options);
+        // a database made by an earlier version has queues with other settings
+        const queue = await boss.getQueue(name);
+        if (queue?.retryLimit !== options.retryLimit || queue?.expireInSeconds !== options.expireInSeconds) await boss.updateQueue(name, options);
+      }
+    });
     return boss;
   })();
   globalForQueue.boss.catch(() => (globalForQueue.boss = undefined));

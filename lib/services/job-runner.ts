@@ -281,7 +281,7 @@ export function jobRunner(kinds: JobKinds) {
   async function reapInterrupted(log: Log = () => {}): Promise<number> {
     const host = os.hostname();
     const dead = (await jobsRepository.runnersOn(host)).filter((runner) => !isAlive(Number(runner.slice(host.length + 1))));
-    const env = { ...queueEnv(log) };
+    const env = queueEnv(log);
     return withTransaction(async (client) => {
       const reaped = await jobsRepository.reap(heartbeatSeconds() * STALE_BEATS, dead, client);
       for (const job of reaped) {

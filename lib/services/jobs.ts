@@ -36,9 +36,9 @@ export async function runJobInline<K extends TopLevelJob>(kind: K, params: Param
 /** The CLI's scan: the same job as a queued one, in this process, with progress shown as it goes. */
 export async function runScanInline(params: ScanJobParams, log: Log, onProgress: (snapshot: ProgressSnapshot) => void) {
   const job = await runJobInline('scan', params, log, onProgress);
-  const { problems: _problems, embedded: _embedded, unreadable: _unreadable, ...summary } = job.result as unknown as IndexSummary & { embedded: number; unreadable: number };
+  const { root, identities, images, added, changed, gone } = job.result as unknown as IndexSummary;
   const state = await imagesRepository.embedState(job.createdAt, Boolean(job.params.force));
-  return { job, summary: summary as Omit<IndexSummary, 'problems'>, state };
+  return { job, summary: { root, identities, images, added, changed, gone }, state };
 }
 
 export const cancelJob = (jobId: string) => jobs.cancel(jobId);
