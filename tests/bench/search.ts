@@ -1,4 +1,4 @@
-// The whole `facesift search` at the seed's scale — loading embeddings from Postgres, the exact
+// The whole `facesift search` at a real dataset's scale — loading embeddings from Postgres, the exact
 // cross-identity search, outliers and merge suggestions, and writing every result in one
 // transaction — next to the raw faiss-node reference (IndexFlatIP, k=64, batches) and numpy's brute
 // force (when python3 has numpy) on the same vectors, measured in the same run. The stored pairs
