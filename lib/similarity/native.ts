@@ -30,6 +30,11 @@ export interface NativeSimilarity {
    * int8-avx512vnni, int8-avx2, float32-avx512, float32-avx2, int8-scalar, float32-scalar.
    */
   kernels(): { active: string; available: string[] };
+  /**
+   * Operations (a multiply-add is two) per CPU-second of the active path's inner-loop instructions on
+   * registers alone, summed over the threads (about `seconds` each): the ceiling a join is compared with.
+   */
+  peakOps(seconds?: number): number;
   /** Switches to another available path, e.g. to compare them (FACESIFT_KERNELS does it at load). */
   useKernels(name: string): void;
   /**

@@ -76,3 +76,11 @@ inline float floatAbove(double v) {
   float f = (float)v;
   return (double)f >= v ? f : __builtin_nextafterf(f, __builtin_inff());
 }
+
+// CPU time of the calling thread: on a shared machine, rates per CPU-second stay comparable
+// where wall-clock rates do not.
+inline double threadCpuSeconds() {
+  timespec t;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 
 #include "kernels.h"
 
@@ -169,14 +170,25 @@ void packColumns(const Quantised& qd, const int32_t* labels, int64_t j0, int64_t
   }
 }
 
-void packRows(const Quantised& qd, int64_t i0, int64_t count, int8_t* dst) {
+// Rows rowStart.. in chunks of MR, each laid out as a tile reads it, zero padded past rowEnd: packed
+// once per call, as every column block reads every chunk.
+int8_t* packRowChunks(const Quantised& qd, int64_t rowStart, int64_t rowEnd) {
   const int32_t k4 = qd.dp / 4;
-  for (int r = 0; r < MR; r++) {
-    const int8_t* q = r < count ? qd.q + (size_t)(i0 + r - qd.lo) * qd.dp : nullptr;
-    for (int32_t g = 0; g < k4; g++) {
-      for (int b = 0; b < 4; b++) dst[((size_t)g * MR + r) * 4 + b] = q ? q[g * 4 + b] : 0;
+  const int64_t chunks = (rowEnd - rowStart + MR - 1) / MR;
+  const size_t chunkBytes = (size_t)MR * qd.dp;
+  int8_t* packed = static_cast<int8_t*>(allocBytes(chunks * chunkBytes));
+#pragma omp parallel for schedule(static)
+  for (int64_t chunk = 0; chunk < chunks; chunk++) {
+    int8_t* dst = packed + chunk * chunkBytes;
+    for (int r = 0; r < MR; r++) {
+      const int64_t row = rowStart + chunk * MR + r;
+      const int8_t* q = row < rowEnd ? qd.q + (size_t)(row - qd.lo) * qd.dp : nullptr;
+      for (int32_t g = 0; g < k4; g++) {
+        for (int b = 0; b < 4; b++) dst[((size_t)g * MR + r) * 4 + b] = q ? q[g * 4 + b] : 0;
+      }
     }
   }
+  return packed;
 }
 
 // What the filter needs of the tile's rows (padded rows: anything) and columns (ColumnPanels).
@@ -325,6 +337,7 @@ void pairs(facesift::PairJob& job) {
   Quantised qd;
   quantise(job, lo, hi, qd);
   const int32_t k4 = qd.dp / 4;
+  int8_t* rowChunks = packRowChunks(qd, job.rowStart, job.rowEnd);
   // The estimate and its bound are each below maxNorm^2 in magnitude (or the threshold's), and
   // are computed with a few float roundings; kRoundingSlack covers them.
   const float slack = floatAbove(kRoundingSlack * (qd.maxNorm * qd.maxNorm * 3 + thresholdMagnitude(job)));
@@ -338,7 +351,6 @@ void pairs(facesift::PairJob& job) {
     cp.normE = static_cast<float*>(allocBytes(kPairBlock * sizeof(float)));
     cp.normX = static_cast<float*>(allocBytes(kPairBlock * sizeof(float)));
     cp.label = static_cast<int32_t*>(allocBytes(kPairBlock * sizeof(int32_t)));
-    int8_t* rowPack = static_cast<int8_t*>(allocBytes((size_t)MR * qd.dp));
     Tally tally = {};
 #pragma omp for schedule(dynamic, 1)
     for (int64_t bi = 0; bi < blocks; bi++) {
@@ -351,7 +363,7 @@ void pairs(facesift::PairJob& job) {
       for (int64_t i0 = job.rowStart; i0 < rowEnd; i0 += MR) {
         const int64_t rows = imin(MR, rowEnd - i0);
         const bool store = __atomic_load_n(&storing, __ATOMIC_RELAXED);
-        packRows(qd, i0, rows, rowPack);
+        const int8_t* rowPack = rowChunks + (size_t)((i0 - job.rowStart) / MR) * MR * qd.dp;
         RowInfo ri;
         for (int r = 0; r < MR; r++) {
           const int64_t at = i0 + (r < rows ? r : 0) - qd.lo;
@@ -384,15 +396,104 @@ void pairs(facesift::PairJob& job) {
     std::free(cp.normE);
     std::free(cp.normX);
     std::free(cp.label);
-    std::free(rowPack);
   }
+  std::free(rowChunks);
   release(qd);
   job.qualifying = qualifying;
+}
+
+// The inner step of tile() on MR * NV independent accumulators, registers only; the asm barriers
+// keep the broadcast rows opaque, so nothing is hoisted out of the loop or shared between steps.
+double peak(double seconds) {
+  double rate = 0;
+  const double start = omp_get_wtime();
+#pragma omp parallel reduction(+ : rate)
+  {
+    const double cpu0 = threadCpuSeconds();
+    int64_t local = 0;
+    int32_t sink = 0;
+#if defined(__AVX512VNNI__)
+    __m512i a[MR][NV];
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; r++)
+#pragma GCC unroll 16
+      for (int v = 0; v < NV; v++) a[r][v] = _mm512_set1_epi32(r * NV + v);
+    const __m512i c = _mm512_set1_epi32(0x01020304);
+    __m512i b = _mm512_set1_epi32(0x01010101);
+    while (omp_get_wtime() - start < seconds) {
+      for (int rep = 0; rep < 1024; rep++) {
+        asm("" : "+v"(b));
+#pragma GCC unroll 16
+        for (int r = 0; r < MR; r++)
+#pragma GCC unroll 16
+          for (int v = 0; v < NV; v++) dpbusd(a[r][v], c, b);
+      }
+      local += 1024;
+    }
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; r++)
+#pragma GCC unroll 16
+      for (int v = 0; v < NV; v++) sink += _mm512_reduce_add_epi32(a[r][v]);
+#elif defined(__AVX2__)
+    __m256i a[MR][NV];
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; r++)
+#pragma GCC unroll 16
+      for (int v = 0; v < NV; v++) a[r][v] = _mm256_set1_epi32(r * NV + v);
+    const __m256i ones = _mm256_set1_epi16(1);
+    __m256i b[MR], c[NV];
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; r++) b[r] = _mm256_set1_epi32(0x01ff01ff + r);
+#pragma GCC unroll 16
+    for (int v = 0; v < NV; v++) c[v] = _mm256_set1_epi32(0x01020304 + v);
+    while (omp_get_wtime() - start < seconds) {
+      for (int rep = 0; rep < 1024; rep++) {
+#pragma GCC unroll 16
+        for (int r = 0; r < MR; r++) {
+          asm("" : "+x"(b[r]));
+          const __m256i magnitude = _mm256_abs_epi8(b[r]);
+#pragma GCC unroll 16
+          for (int v = 0; v < NV; v++) {
+            const __m256i pairs = _mm256_maddubs_epi16(magnitude, _mm256_sign_epi8(c[v], b[r]));
+            a[r][v] = _mm256_add_epi32(a[r][v], _mm256_madd_epi16(pairs, ones));
+          }
+        }
+      }
+      local += 1024;
+    }
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; r++)
+#pragma GCC unroll 16
+      for (int v = 0; v < NV; v++) sink += _mm256_extract_epi32(a[r][v], 0);
+#else
+    int32_t a[MR][NR] = {};
+    int32_t b = 3;
+    while (omp_get_wtime() - start < seconds) {
+      for (int rep = 0; rep < 1024; rep++) {
+        asm("" : "+r"(b));
+#pragma GCC unroll 16
+        for (int r = 0; r < MR; r++)
+#pragma GCC unroll 16
+          for (int c = 0; c < NR; c++) a[r][c] += (int8_t)(b + c) * (int8_t)(b - r);
+      }
+      local += 1024;
+    }
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; r++)
+#pragma GCC unroll 16
+      for (int c = 0; c < NR; c++) sink += a[r][c];
+    local /= 4;  // one step above is one byte per column, the vector paths' steps are four
+#endif
+    asm volatile("" : : "r"(sink));
+    rate = (double)local / (threadCpuSeconds() - cpu0);
+  }
+  // One step: MR * NR columns x 4 bytes of multiply-adds.
+  return rate * MR * NR * 4 * 2;
 }
 
 }  // namespace
 
 namespace facesift {
 extern const PairKernel FACESIFT_INT8_SET;
-const PairKernel FACESIFT_INT8_SET = {FACESIFT_INT8_ISA, pairs};
+const PairKernel FACESIFT_INT8_SET = {FACESIFT_INT8_ISA, pairs, peak};
 }  // namespace facesift

@@ -25,6 +25,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 
 #ifndef FACESIFT_KERNEL_SET
 #error "FACESIFT_KERNEL_SET must name the KernelSet this build defines"
@@ -304,9 +305,46 @@ void groupTopMean(const float* x, int32_t d, const int32_t* order, const int32_t
   }
 }
 
+// MR * NV independent multiply-add chains, as in tile(); each step depends on the last and the asm
+// barrier keeps the multiplier opaque, so the compiler can neither hoist nor share the products.
+double peak(double seconds) {
+  double rate = 0;
+  const double start = omp_get_wtime();
+#pragma omp parallel reduction(+ : rate)
+  {
+    const double cpu0 = threadCpuSeconds();
+    vf acc[MR][NV];
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; r++)
+#pragma GCC unroll 16
+      for (int v = 0; v < NV; v++) acc[r][v] = (float)(r * NV + v) - vf{};
+    vf b = 1.0f - vf{};
+    const vf a = 0.999f - vf{};
+    int64_t local = 0;
+    while (omp_get_wtime() - start < seconds) {
+      for (int rep = 0; rep < 1024; rep++) {
+        asm("" : "+x"(b));
+#pragma GCC unroll 16
+        for (int r = 0; r < MR; r++)
+#pragma GCC unroll 4
+          for (int v = 0; v < NV; v++) acc[r][v] = acc[r][v] * b + a;
+      }
+      local += 1024;
+    }
+    float sink = 0;
+#pragma GCC unroll 16
+    for (int r = 0; r < MR; r++)
+#pragma GCC unroll 16
+      for (int v = 0; v < NV; v++) sink += acc[r][v][0];
+    asm volatile("" : : "x"(sink));
+    rate = (double)local / (threadCpuSeconds() - cpu0);
+  }
+  return rate * MR * NV * VW * 2;
+}
+
 }  // namespace
 
 namespace facesift {
 extern const KernelSet FACESIFT_KERNEL_SET;
-const KernelSet FACESIFT_KERNEL_SET = {FACESIFT_KERNEL_ISA, pairs, nearestOtherCentroid, groupTopMean};
+const KernelSet FACESIFT_KERNEL_SET = {FACESIFT_KERNEL_ISA, pairs, nearestOtherCentroid, groupTopMean, peak};
 }  // namespace facesift

@@ -47,12 +47,17 @@ struct KernelSet {
   // similarities to the other rows of its group (fewer when the group is smaller), NaN if alone.
   void (*groupTopMean)(const float* x, int32_t d, const int32_t* order, const int32_t* offsets,
                        int32_t groups, int32_t k, float* out);
+  // Operations (a multiply-add counts two) per CPU-second of this path's inner-loop instructions on
+  // registers alone, summed over all threads (about `seconds` each): the ceiling its join is
+  // measured against, and on a shared machine what the threads would do with their cores alone.
+  double (*peak)(double seconds);
 };
 
 // A pair join alone (int8.cc): the float32 sets' other kernels go with it.
 struct PairKernel {
   const char* isa;
   void (*pairs)(PairJob& job);
+  double (*peak)(double seconds);
 };
 
 extern const KernelSet kernelsBaseline;

@@ -22,7 +22,7 @@ using facesift::KernelSet;
 std::vector<KernelSet> supportedKernels() {
   std::vector<KernelSet> sets;
   auto withPairs = [](const KernelSet& floats, const facesift::PairKernel& join) {
-    return KernelSet{join.isa, join.pairs, floats.nearestOtherCentroid, floats.groupTopMean};
+    return KernelSet{join.isa, join.pairs, floats.nearestOtherCentroid, floats.groupTopMean, join.peak};
   };
 #if defined(FACESIFT_X86_KERNELS)
   __builtin_cpu_init();
@@ -345,10 +345,17 @@ Napi::Value UseKernels(const Napi::CallbackInfo& info) {
   throw Napi::Error::New(info.Env(), "kernels '" + name + "' are not available on this CPU");
 }
 
+// peakOps(seconds) -> operations per second of the active path's inner loop on registers alone.
+Napi::Value PeakOps(const Napi::CallbackInfo& info) {
+  const double seconds = info[0].IsNumber() ? info[0].As<Napi::Number>().DoubleValue() : 0.5;
+  return Napi::Number::New(info.Env(), active->peak(seconds > 0 && seconds < 60 ? seconds : 0.5));
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("threads", Napi::Number::New(env, omp_get_max_threads()));
   exports.Set("kernels", Napi::Function::New(env, Kernels));
   exports.Set("useKernels", Napi::Function::New(env, UseKernels));
+  exports.Set("peakOps", Napi::Function::New(env, PeakOps));
   exports.Set("pairsAbove", Napi::Function::New(env, PairsAbove));
   exports.Set("nearestOtherCentroid", Napi::Function::New(env, NearestOtherCentroid));
   exports.Set("groupTopMean", Napi::Function::New(env, GroupTopMean));

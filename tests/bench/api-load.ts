@@ -70,7 +70,7 @@ async function fill(pairs: number) {
      WHERE k < ${perImage}`);
   await candidatesRepository.recountPairStatuses();
   // the review queue's findings, as a search leaves them: one per duplicate group or folder pair
-  // worth a look, each naming the open pair to decide (a few thousand on the seed's dataset)
+  // worth a look, each naming the open pair to decide (a few thousand on a 57,637-image dataset)
   await pool.query(`
     INSERT INTO "ReviewFinding" (kind, key, priority, subject, "subjectKey", folders, evidence, detail)
     SELECT CASE p.kind WHEN 'near_duplicate' THEN 'duplicate' ELSE 'standout' END, p."pairKey", 2 + random(), 'pair', p."pairKey",

@@ -1,4 +1,4 @@
-// The review queue at the seed's scale: a curator who knows the truth follows GET /api/review/next on
+// The review queue at full dataset scale (57,637 faces, 1,291 folders): a curator who knows the truth follows GET /api/review/next on
 // a seeded synthetic dataset (57,637 faces, 1,291 folders, planted splits, misfiled images, copies and
 // look-alikes) and answers through the decision routes until the queue is empty. Prints the findings
 // planted, the verdicts given, the verdicts until the fix list held every planted mistake, and the

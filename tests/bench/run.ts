@@ -9,10 +9,12 @@ import { nativeSimilarity } from '@/lib/similarity/native';
 
 const benches = [
   ['scan', 'ingestion: whole scan vs raw ONNX inference (1,000 images)', []],
-  ['search', 'search at full dataset scale: whole search vs raw faiss-node (57,637 x 512)', []],
-  ['search-tiles', 'tiled search at full dataset scale: one process vs queued tiles on 1 and 2 workers (57,637 x 512)', []],
+  ['join', 'the join at dataset scale: int8 vs float32 vs faiss-node vs numpy (57,637 x 512)', []],
+  ['search', 'search at dataset scale: whole search vs raw faiss-node and numpy (57,637 x 512)', []],
+  ['search-tiles', 'tiled search at dataset scale: one process vs queued tiles on 1 and 2 workers (57,637 x 512)', []],
   ['api-load', "API under load: 1,000,000 pairs, 10 connections, facesift's own Postgres, without and during a search write", ['--embedded']],
   ['api-load', 'API under load: the same on the Postgres at DATABASE_URL (or the machine default)', []],
+  ['join', 'a 1,000,000 x 512 synthetic join, tile by tile (long: minutes on 2 cores)', ['--million']],
 ] as const;
 
 /** What produced the figures: the CPU, the instruction sets it offers, and the similarity kernel build in use. */

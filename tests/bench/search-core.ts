@@ -1,4 +1,4 @@
-// Search-core benchmark at the seed's scale: our exact cross-identity search against the raw
+// Search-core benchmark at full dataset scale: our exact cross-identity search against the raw
 // faiss-node reference (IndexFlatIP, exhaustive k=64 search in batches) on the same vectors.
 // Run: npx tsx tests/bench/search-core.ts [--images 57637] [--persons 1291] [--threshold 0.4] [--seed 42]
 // Thread counts come from OMP_NUM_THREADS / OPENBLAS_NUM_THREADS at process start.

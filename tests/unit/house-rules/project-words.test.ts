@@ -12,13 +12,10 @@ const TEXT = /\.(ts|tsx|mts|mjs|js|cjs|sh|cc|h|gyp|json|md|sql|prisma|css|yml|ya
  */
 const OUTSIDE_WORDS = [/\bthe seed\b/i, /\bseed's\b/i, /\.\.\/shared\b/, /\bshared notes\b/i, /\bshared\/notes\b/];
 
-// Owned by another branch that rewords them; dropped from here when those land.
-const PENDING = new Set(['tests/bench/search.ts', 'tests/bench/search-core.ts']);
-
 describe('the code speaks of the project alone', () => {
   it('mentions no notes or sources from outside the repository, in code, comments or docs', () => {
     const files = spawnSync('git', ['ls-files', '-z'], { cwd: repo, encoding: 'utf8' }).stdout.split('\0');
-    const checked = files.filter((file) => TEXT.test(file) && !file.startsWith('lib/generated/') && file !== 'package-lock.json' && !PENDING.has(file));
+    const checked = files.filter((file) => TEXT.test(file) && !file.startsWith('lib/generated/') && file !== 'package-lock.json');
     expect(checked.length).toBeGreaterThan(100);
     const found = checked.flatMap((file) =>
       fs
