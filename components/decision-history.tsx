@@ -1,7 +1,7 @@
-import type { publicDecision } from '@/lib/services/decisions';
+import type { DecisionView } from '@/lib/schemas/responses';
 import { StatusBadge } from '@/components/status-badge';
 
-export type PublicDecision = ReturnType<typeof publicDecision>;
+export type PublicDecision = DecisionView;
 
 /** What a verdict meant, in the curator's words. */
 export function describeDecision(d: PublicDecision): string {

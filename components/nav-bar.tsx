@@ -1,5 +1,6 @@
+import Image from 'next/image';
 import Link from 'next/link';
-import type { SessionUser } from '@/lib/auth/guard';
+import type { SessionUser } from '@/lib/schemas/responses';
 import { NavLinks } from '@/components/nav-links';
 import { ProgressMeter } from '@/components/progress-meter';
 
@@ -15,7 +16,8 @@ export function NavBar({ user }: { user: SessionUser }) {
   return (
     <header className="border-b border-stone-200 bg-white dark:border-stone-800 dark:bg-stone-900">
       <nav className="mx-auto flex max-w-7xl items-center gap-2 px-4 py-2.5 text-sm">
-        <Link href="/" className="mr-3 text-base font-semibold tracking-tight">
+        <Link href="/" className="mr-3 flex items-center gap-2 text-base font-semibold tracking-tight">
+          <Image src="/logo.svg" alt="" width={24} height={24} unoptimized priority />
           facesift
         </Link>
         <NavLinks links={user.role === 'admin' ? [...links, { href: '/admin', label: 'Admin' }] : links} />

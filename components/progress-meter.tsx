@@ -3,9 +3,7 @@
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { api, DECIDED_EVENT } from '@/components/api';
-import type { reviewProgress } from '@/lib/services/decisions';
-
-export type ReviewProgress = Awaited<ReturnType<typeof reviewProgress>>;
+import type { ReviewProgress } from '@/lib/schemas/responses';
 
 const REFRESH_MS = 60_000;
 

@@ -1,6 +1,14 @@
+/**
+ * A text cell a spreadsheet would run as a formula (= + - @, or a tab or CR before one) gets a
+ * leading apostrophe: a folder named `=HYPERLINK(...)` then opens as the text it is. Numbers are
+ * never formulas, so -0.12 stays a number.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 /** RFC 4180: a field is quoted when it holds a comma, quote or line break; quotes are doubled. */
 export function csvField(value: unknown): string {
-  const text = value === null || value === undefined ? '' : String(value);
+  const raw = value === null || value === undefined ? '' : String(value);
+  const text = typeof value === 'string' && FORMULA_START.test(raw) ? `'${raw}` : raw;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

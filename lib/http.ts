@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { ZodError, type z } from 'zod';
-import type { Role } from '@/lib/generated/prisma/client';
+import type { Role } from '@/lib/schemas/responses';
 import { requireRole, type SessionUser } from '@/lib/auth/guard';
 import { createSessionValue, SESSION_COOKIE, SESSION_MAX_AGE_SECONDS } from '@/lib/auth/tokens';
 import { AppError, zodMessage } from '@/lib/errors';

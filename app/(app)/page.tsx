@@ -1,4 +1,5 @@
-import { datasetSummary } from '@/lib/repositories/summary';
+import { ExportLinks } from '@/components/export-links';
+import { datasetSummary } from '@/lib/services/summary';
 import { requirePageUser } from '@/lib/auth/page-user';
 
 export const metadata = { title: 'Dashboard · facesift' };
@@ -31,6 +32,7 @@ export default async function DashboardPage() {
         <Stat label="open pairs" value={summary.openPairs} />
         <Stat label="reviewed pairs" value={summary.decidedPairs} />
       </div>
+      <ExportLinks />
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import { localPath } from '@/lib/auth/guard';
+import Image from 'next/image';
 
 export const metadata = { title: 'Sign in · facesift' };
 
@@ -19,6 +20,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         action="/api/auth/signin"
         className="w-full max-w-sm space-y-4 rounded-xl border border-stone-200 bg-white p-8 shadow-sm dark:border-stone-800 dark:bg-stone-900"
       >
+        <Image src="/logo.svg" alt="facesift" width={48} height={48} unoptimized priority />
         <h1 className="text-xl font-semibold">Sign in to facesift</h1>
         {message && (
           <p role="alert" className="rounded bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950 dark:text-red-200">

@@ -1,4 +1,4 @@
-import type { JobStatus, JobView } from '@/lib/schemas/job-views';
+import type { JobStatus, JobView } from '@/lib/schemas/responses';
 
 export const isActive = (status: JobStatus) => status === 'queued' || status === 'running';
 

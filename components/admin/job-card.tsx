@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import type { JobDetail, JobErrorView, JobView } from '@/lib/schemas/job-views';
+import type { JobDetail, JobError, JobView } from '@/lib/schemas/responses';
 import { api } from '@/components/api';
 import { childName, formatCount, formatDuration, formatRate, formatTime, isActive, jobTitle, percentOf, unitOf } from '@/components/admin/format';
 import { ProgressBar } from '@/components/admin/progress-bar';
@@ -20,7 +20,7 @@ function phase(job: JobView): string | null {
 /** The stored failures, fetched when opened and again whenever more arrive. */
 function Failures({ job }: { job: JobView }) {
   const [open, setOpen] = useState(false);
-  const [errors, setErrors] = useState<JobErrorView[] | null>(null);
+  const [errors, setErrors] = useState<JobError[] | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   useEffect(() => {
     if (!open) return;

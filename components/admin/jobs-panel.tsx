@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useCallback, useEffect, useId, useState } from 'react';
-import type { JobView } from '@/lib/schemas/job-views';
+import type { JobView } from '@/lib/schemas/responses';
 import { api } from '@/components/api';
 import { isActive } from '@/components/admin/format';
 import { JobCard } from '@/components/admin/job-card';
@@ -69,6 +69,7 @@ function Choice({ name, value, checked, onChange, title, hint }: { name: string;
 function StartScanForm({ datasetRoot, onStarted }: { datasetRoot: string | null; onStarted: () => Promise<void> }) {
   const [mode, setMode] = useState<'incremental' | 'full'>('incremental');
   const [search, setSearch] = useState(true);
+  const [allowGone, setAllowGone] = useState(false);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const start = async (event: React.FormEvent) => {
@@ -76,7 +77,7 @@ function StartScanForm({ datasetRoot, onStarted }: { datasetRoot: string | null;
     setBusy(true);
     setMessage(null);
     try {
-      await api('/api/scans', { method: 'POST', body: { mode, search } });
+      await api('/api/scans', { method: 'POST', body: { mode, search, allowGone } });
       await onStarted();
     } catch (error) {
       setMessage((error as Error).message);
@@ -117,6 +118,13 @@ function StartScanForm({ datasetRoot, onStarted }: { datasetRoot: string | null;
           <Choice name="search" value="search" checked={search} onChange={() => setSearch(true)} title="Embed + search" hint="Then find cross-identity pairs, duplicates, outliers and merge suggestions anew." />
           <Choice name="search" value="embed" checked={!search} onChange={() => setSearch(false)} title="Embed only" hint="Update the vectors; the review lists stay as they are until the next search." />
         </fieldset>
+        <label className="flex items-start gap-2 text-sm text-stone-600 dark:text-stone-400">
+          <input type="checkbox" checked={allowGone} onChange={(event) => setAllowGone(event.target.checked)} className="mt-1 accent-sky-700" />
+          <span>
+            Accept that most images are gone. A scan that finds more than half of the images missing stops without changing them, since an
+            unmounted disk looks just like that; tick this only when they really were removed.
+          </span>
+        </label>
         <div className="flex items-center gap-3">
           <Button type="submit" variant="primary" disabled={busy || !datasetRoot}>
             {busy ? 'Starting…' : 'Start scan'}

@@ -2,8 +2,7 @@
 
 import { Suspense, use, useState } from 'react';
 import type { UpdateSettingsInput } from '@/lib/schemas/settings';
-import type { SettingsView } from '@/lib/services/settings';
-import type { SimilarityHistogram } from '@/lib/services/similarity-histogram';
+import type { SettingsView, SimilarityHistogram } from '@/lib/schemas/responses';
 import { api } from '@/components/api';
 import { formatCount } from '@/components/admin/format';
 import { HistogramChart } from '@/components/admin/histogram-chart';

@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import type { GalleryImage } from '@/lib/repositories/identities';
+import type { GalleryImage } from '@/lib/schemas/responses';
 import { fileName, imageUrl } from '@/components/image-url';
 import { Thumb } from '@/components/thumb';
 import { Badge } from '@/components/ui/badge';

@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import type { IdentityPairDecisionInput } from '@/lib/schemas/candidates';
-import type { MergeSuggestion } from '@/lib/services/identities';
+import type { MergeSuggestion } from '@/lib/schemas/responses';
 import { api, ApiError } from '@/components/api';
 import { DecisionHistory, describeDecision, type PublicDecision } from '@/components/decision-history';
 import { HelpOverlay } from '@/components/help-overlay';

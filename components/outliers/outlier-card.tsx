@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { useState } from 'react';
 import type { OutlierDecisionInput } from '@/lib/schemas/candidates';
-import type { OutlierCard as Card } from '@/lib/services/identities';
+import type { OutlierCard as Card } from '@/lib/schemas/responses';
 import { api, ApiError } from '@/components/api';
 import { describeDecision, type PublicDecision } from '@/components/decision-history';
 import { IdentityInput } from '@/components/identity-input';

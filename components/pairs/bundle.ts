@@ -1,9 +1,8 @@
-import type { getPair } from '@/lib/services/decisions';
-import type { IdentityWithImages } from '@/lib/services/identities';
+import type { IdentityWithImages, PairDetail } from '@/lib/schemas/responses';
 import { api } from '@/components/api';
 import { imageUrl } from '@/components/image-url';
 
-export type PairDetail = Awaited<ReturnType<typeof getPair>>;
+export type { PairDetail };
 export type Person = IdentityWithImages;
 
 /** Everything the review screen shows for one pair. */

@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useRef } from 'react';
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable, type SortingState, type Updater } from '@tanstack/react-table';
-import type { PairItem } from '@/lib/repositories/candidates';
+import type { PairItem } from '@/lib/schemas/responses';
 import { fileName } from '@/components/image-url';
 import { Similarity } from '@/components/similarity';
 import { StatusBadge } from '@/components/status-badge';

@@ -1,4 +1,4 @@
-import type { PairItem } from '@/lib/repositories/candidates';
+import type { PairItem } from '@/lib/schemas/responses';
 import type { PairDecisionInput } from '@/lib/schemas/candidates';
 import { announceDecision, api, ApiError } from '@/components/api';
 import type { PublicDecision } from '@/components/decision-history';

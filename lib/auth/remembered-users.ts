@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { listenTo, type ChannelListener } from '@/lib/db/notifications';
 
 /**
  * Who a token or session belongs to, remembered between requests. Every API request asks, and
@@ -15,7 +15,7 @@ const LIFETIME_MS = 60_000;
 const RECONNECT_MS = 1_000;
 
 interface State {
-  listener: pg.Client | null;
+  listener: ChannelListener | null;
   listening: boolean;
   stopped: boolean;
   generation: number;
@@ -38,30 +38,23 @@ export function forgetUsers(): void {
 }
 
 function connect(): void {
-  const url = process.env.DATABASE_URL;
-  if (state.stopped || state.listener || !url) return;
-  const listener = new pg.Client({ connectionString: url, keepAlive: true });
-  state.listener = listener;
-  const lost = () => {
-    if (state.listener !== listener) return;
-    state.listener = null;
-    state.listening = false;
-    forgetUsers();
-    listener.end().catch(() => {});
-    setTimeout(connect, RECONNECT_MS).unref();
-  };
-  listener.on('error', lost);
-  listener.on('end', lost);
-  listener.on('notification', forgetUsers);
-  listener
-    .connect()
-    .then(() => listener.query(`LISTEN ${CHANNEL}`))
-    .then(() => {
+  if (state.stopped || state.listener) return;
+  const listener: ChannelListener | null = listenTo(CHANNEL, {
+    ready: () => {
       if (state.listener !== listener) return;
       forgetUsers();
       state.listening = true;
-    })
-    .catch(lost);
+    },
+    notified: forgetUsers,
+    lost: () => {
+      if (state.listener !== listener) return;
+      state.listener = null;
+      state.listening = false;
+      forgetUsers();
+      setTimeout(connect, RECONNECT_MS).unref();
+    },
+  });
+  state.listener = listener;
 }
 
 /** Starts remembering users (the web server does; one-off commands have nothing to gain). */

@@ -274,7 +274,7 @@ export function unzip(buf: Buffer, label: string): Map<string, Buffer> {
   }
   if (cdOffset + cdSize > buf.length) throw bad('is truncated (central directory lies past the end of the file)');
 
-  const entries = new Map<string, Buffer>();
+  const located: { name: string; method: number; crc: number; size: number; localOffset: number; dataEnd: number; raw: Buffer }[] = [];
   let p = cdOffset;
   for (let i = 0; i < count; i++) {
     if (p + 46 > buf.length || buf.readUInt32LE(p) !== CENTRAL_SIG) throw bad(`central directory entry ${i} is malformed`);
@@ -320,7 +320,20 @@ export function unzip(buf: Buffer, label: string): Map<string, Buffer> {
     }
     const dataStart = localOffset + 30 + buf.readUInt16LE(localOffset + 26) + buf.readUInt16LE(localOffset + 28);
     if (dataStart + compressed > buf.length) throw bad(`${name} is truncated`);
-    const raw = buf.subarray(dataStart, dataStart + compressed);
+    located.push({ name, method, crc, size, localOffset, dataEnd: dataStart + compressed, raw: buf.subarray(dataStart, dataStart + compressed) });
+  }
+
+  // Directory entries that share bytes (all naming one deflate stream) would each inflate it again: a 64 KiB file
+  // could grow to gigabytes while every entry alone stays within its declared size. A real archive never does that.
+  const byOffset = [...located].sort((a, b) => a.localOffset - b.localOffset);
+  for (let i = 0; i < byOffset.length; i++) {
+    const next = byOffset[i + 1];
+    if (next && next.localOffset < byOffset[i].dataEnd) throw bad(`${next.name} overlaps ${byOffset[i].name} in the archive: refused`);
+    if (byOffset[i].dataEnd > cdOffset) throw bad(`${byOffset[i].name} overlaps the central directory: refused`);
+  }
+
+  const entries = new Map<string, Buffer>();
+  for (const { name, method, crc, size, raw } of located) {
     let data: Buffer;
     if (method === 0) {
       data = raw;

@@ -10,6 +10,32 @@ export class OutsideRootError extends Error {}
  * (as macOS writes them) is found by comparing normalised names in its folder.
  */
 export async function resolveDatasetFile(root: string, relPath: string): Promise<string> {
+  const { rootReal, onDisk } = await findOnDisk(root, relPath);
+  const real = await fs.realpath(onDisk);
+  if (!isInside(rootReal, real)) throw new OutsideRootError(`${relPath} leads outside the dataset root`);
+  return real;
+}
+
+/**
+ * Why deleting one image as a duplicate of the other would delete the copy kept: one of them is a symbolic link,
+ * or both name one file (a hard link, or a path through a linked folder). Null for two files, and when either
+ * cannot be found (the fix script skips those itself).
+ */
+export async function sameFileReason(root: string, relA: string, relB: string): Promise<string | null> {
+  try {
+    const [a, b] = await Promise.all([findOnDisk(root, relA), findOnDisk(root, relB)]);
+    for (const [rel, found] of [[relA, a], [relB, b]] as const) {
+      if ((await fs.lstat(found.onDisk)).isSymbolicLink()) return `${rel} is a symbolic link`;
+    }
+    const [sa, sb] = await Promise.all([fs.stat(a.onDisk), fs.stat(b.onDisk)]);
+    return sa.dev === sb.dev && sa.ino === sb.ino ? `${relA} and ${relB} are one file on disk` : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The entry a stored path names on disk, links not followed, found by NFC name where the disk holds NFD. */
+async function findOnDisk(root: string, relPath: string): Promise<{ rootReal: string; onDisk: string }> {
   const parts = relPath.split('/');
   if (path.isAbsolute(relPath) || parts.some((part) => part === '' || part === '.' || part === '..' || part.includes('\0'))) {
     throw new OutsideRootError(`${relPath} is not a path inside the dataset`);
@@ -28,7 +54,5 @@ export async function resolveDatasetFile(root: string, relPath: string): Promise
       current = path.join(current, match);
     }
   }
-  const real = await fs.realpath(current);
-  if (!isInside(rootReal, real)) throw new OutsideRootError(`${relPath} leads outside the dataset root`);
-  return real;
+  return { rootReal, onDisk: current };
 }

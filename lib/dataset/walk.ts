@@ -1,7 +1,7 @@
 /**
  * Walks a one-folder-per-person dataset: `<root>/<person>/<image>`.
  *
- * Layout rules (FACE01's layout, see shared/notes/face-models.md):
+ * Layout rules (FACE01's layout):
  * - Every non-hidden directory directly under the root is a person; its name, NFC-normalised, is the identity.
  * - A person's images are the files directly in its folder with an image extension (any case).
  * - Helper folders inside a person folder (not_me, noFace, ...) hold images that are NOT that person's:
@@ -10,7 +10,10 @@
  *   would silently mislabel them, while a note lets the user move them or add the folder to the skip list.
  * - Hidden entries (leading dot) and non-image files are ignored everywhere. Images lying directly in the
  *   root have no person, so they are ignored with a note; other root files (READMEs, CSVs) silently.
- * - Symlinks are followed when they resolve inside the root and refused (a problem) when they leave it.
+ * - Symlinks are never indexed. One that resolves inside the root is skipped with a note: what it points to is
+ *   indexed at its own path (when it lies in a person folder), and indexing the link as well would make an image
+ *   and a link to itself a duplicate pair, whose fix deletes the only copy. One that leaves the root, or leads
+ *   nowhere, is refused (a problem).
  *
  * Entries and problems come out in a stable order (folders and files sorted by NFC name), one person
  * folder at a time, so memory stays bounded by the largest folder.
@@ -18,7 +21,6 @@
 import { statSync, type Dirent } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { AppError } from '@/lib/errors';
 
 export const DEFAULT_SKIP_FOLDERS: readonly string[] = Object.freeze([
   'not_me',
@@ -48,6 +50,8 @@ export type DatasetProblemCode =
   | 'root-file'
   /** A folder inside a person folder that is not in the skip list (note). */
   | 'nested-folder'
+  /** A symlink (to a file or a folder) that stays inside the root: not indexed, its target is (note). */
+  | 'symlink-inside-root'
   | 'symlink-outside-root'
   | 'broken-symlink'
   /** A folder that cannot be listed or a file that cannot be stat'ed. */
@@ -73,13 +77,13 @@ export interface WalkOptions {
   skipFolders?: Iterable<string>;
 }
 
-/** The root itself is unusable: nothing can be walked. A 400 for the HTTP API, a plain message for the CLI. */
-export class DatasetRootError extends AppError {
+/** The root itself is unusable: nothing can be walked. The job fails with this message. */
+export class DatasetRootError extends Error {
   constructor(
     readonly root: string,
     message: string,
   ) {
-    super(400, message, { root });
+    super(message);
     this.name = 'DatasetRootError';
   }
 }
@@ -185,7 +189,7 @@ async function* walkPerson(walk: Walk, dirName: string, identity: string): Async
   }
 }
 
-/** What an entry is, following symlinks only when they stay inside the root. */
+/** What an entry is; a symlink is always a problem or a note, never something to walk into or index. */
 async function resolveKind(walk: Walk, absPath: string, dirent: Dirent, relPath: string, identity: string | null): Promise<Kind | DatasetProblem> {
   if (!dirent.isSymbolicLink()) return dirent.isDirectory() ? 'dir' : dirent.isFile() ? 'file' : 'other';
   let target: string;
@@ -197,12 +201,16 @@ async function resolveKind(walk: Walk, absPath: string, dirent: Dirent, relPath:
   if (!isInside(walk.rootReal, target)) {
     return problem('symlink-outside-root', 'error', relPath, identity, `symlink leads outside the dataset root (to ${target}): refused`);
   }
+  let st;
   try {
-    const st = await stat(target);
-    return st.isDirectory() ? 'dir' : st.isFile() ? 'file' : 'other';
+    st = await stat(target);
   } catch (err) {
     return problem('unreadable', 'error', relPath, identity, `symlink target cannot be stat'ed (${errCode(err)})`);
   }
+  // A link that would not have been indexed or walked anyway (a link to a README) is not worth a note.
+  if (!st.isDirectory() && !isImageName(path.basename(relPath))) return 'other';
+  const to = path.relative(walk.rootReal, target).split(path.sep).join('/').normalize('NFC') || '.';
+  return problem('symlink-inside-root', 'note', relPath, identity, `symlink to ${to}, inside the dataset root: not indexed, so no image is paired with a link to itself`);
 }
 
 /** Non-hidden entries sorted by NFC name; `clash` marks a later entry whose NFC name an earlier one already has. */

@@ -36,7 +36,10 @@ export interface DecodeOptions {
   maxSide?: number;
 }
 
-/** 50 MP: every real camera and scanner output fits; a 20000x20000 bomb (400 MP) does not. */
+/**
+ * 50 MP: every real camera and scanner output fits; a 20000x20000 bomb (400 MP) does not. The one pixel limit
+ * of facesift: embedding and thumbnails both refuse larger images (sharp's own default would be 268 MP).
+ */
 export const DEFAULT_MAX_INPUT_PIXELS = 50_000_000;
 
 /** Transparent pixels become black, sharp's own default, so every model sees the same background. */
@@ -58,6 +61,7 @@ export async function decodeToRgb(bytes: Uint8Array, options: DecodeOptions = {}
   if (bytes.length === 0) return failure('empty-file', 'the file is empty (0 bytes)');
   const maxInputPixels = options.maxInputPixels ?? DEFAULT_MAX_INPUT_PIXELS;
   const plain = decodePlainPng(bytes);
+  if (plain && 'refused' in plain) return failure('corrupt', plain.refused);
   if (plain && plain.width * plain.height <= maxInputPixels && Math.max(plain.width, plain.height) <= (options.maxSide ?? Infinity)) {
     return { ok: true, image: plain, width: plain.width, height: plain.height };
   }

@@ -7,7 +7,8 @@ import type { RgbImage } from './decode';
  * and for them sharp's per-call overhead (~1 ms for a 150x150 image, more than the pixels take to
  * inflate) would alone cost more than the 15% of inference time decoding may take. For these files
  * the result is byte-for-byte what sharp gives (a test checks it); anything else returns undefined so
- * that the caller uses sharp, which also judges damaged files.
+ * that the caller uses sharp, which also judges damaged files. Pixel data that inflates past what the
+ * header promises is refused (`{ refused }`), never inflated to the end: 510 KiB of IDAT can hold 512 MiB.
  */
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -22,7 +23,7 @@ export function isPng(bytes: Uint8Array): boolean {
   return bytes.length >= 8 && SIGNATURE.every((b, i) => bytes[i] === b);
 }
 
-export function decodePlainPng(bytes: Uint8Array): RgbImage | undefined {
+export function decodePlainPng(bytes: Uint8Array): RgbImage | { refused: string } | undefined {
   if (!isPng(bytes)) return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let width = 0, height = 0, channels = 0;
@@ -61,9 +62,10 @@ export function decodePlainPng(bytes: Uint8Array): RgbImage | undefined {
   const rowBytes = width * channels;
   let raw: Buffer;
   try {
-    raw = zlib.inflateSync(idat.length === 1 ? idat[0] : Buffer.concat(idat));
-  } catch {
-    return undefined;
+    raw = zlib.inflateSync(idat.length === 1 ? idat[0] : Buffer.concat(idat), { maxOutputLength: height * (rowBytes + 1) });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_BUFFER_TOO_LARGE') return undefined;
+    return { refused: `its pixel data inflates to more than the ${width}x${height} its header promises (a decompression bomb?)` };
   }
   if (raw.length !== height * (rowBytes + 1)) return undefined;
 

@@ -3,48 +3,7 @@ import { getPool, named } from '@/lib/db';
 import type { ListIdentityPairsQuery, ListOutliersQuery, ListPairsQuery } from '@/lib/schemas/candidates';
 import { keysetClause, page, Where } from '@/lib/repositories/keyset';
 import { foldWhenLong } from '@/lib/repositories/ledger';
-
-export interface ImageRef {
-  imageId: number;
-  identity: string;
-  path: string;
-  /** content hash: names the bytes, so a page can ask for the image under a URL cached for good */
-  hash: string;
-}
-
-export interface PairItem {
-  id: number;
-  kind: 'cross_identity' | 'near_duplicate';
-  similarity: number;
-  status: string;
-  a: ImageRef;
-  b: ImageRef;
-}
-
-export interface IdentityPairItem {
-  id: number;
-  a: string;
-  b: string;
-  centroidSimilarity: number;
-  pairCount: number;
-  maxSimilarity: number;
-  meanSimilarity: number;
-  score: number;
-  status: string;
-}
-
-export interface OutlierItem {
-  id: number;
-  imageId: number;
-  identity: string;
-  path: string;
-  score: number;
-  neighbourScore: number | null;
-  nearestIdentity: string | null;
-  nearestSimilarity: number | null;
-  flagged: boolean;
-  status: string;
-}
+import type { IdentityPairItem, OutlierItem, PairItem } from '@/lib/schemas/responses';
 
 /**
  * Pairs with their images and folder names. The pairs are chosen first (`pairs` is a query on

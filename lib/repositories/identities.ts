@@ -1,38 +1,5 @@
 import { getPool } from '@/lib/db';
-
-export interface IdentityRecord {
-  id: number;
-  name: string;
-  gone: boolean;
-  imageCount: number;
-  flaggedOutliers: number;
-}
-
-export interface OutlierMark {
-  id: number;
-  score: number;
-  flagged: boolean;
-  status: string;
-  nearestIdentity: string | null;
-}
-
-export interface GalleryImage {
-  id: number;
-  path: string;
-  hash: string;
-  status: string;
-  reason: string | null;
-  width: number | null;
-  height: number | null;
-  outlier: OutlierMark | null;
-}
-
-/** Enough to draw a thumbnail: the id and the content hash that versions its URL. */
-export interface ImageThumb {
-  id: number;
-  hash: string;
-  path: string;
-}
+import type { GalleryImage, IdentityRecord, ImageThumb, PairThumb } from '@/lib/schemas/responses';
 
 export interface StoredImage {
   /** the dataset root it is relative to, read with it: an image request costs one query */
@@ -44,14 +11,6 @@ export interface StoredImage {
   mtimeMs: number | null;
   status: string;
   reason: string | null;
-}
-
-export interface PairThumb {
-  id: number;
-  similarity: number;
-  status: string;
-  a: ImageThumb;
-  b: ImageThumb;
 }
 
 const IDENTITY_SELECT = `

@@ -1,11 +1,7 @@
 import type pg from 'pg';
 import type { JobStatus, Prisma } from '@/lib/generated/prisma/client';
 import { getPool, getPrisma } from '@/lib/db';
-
-export interface JobError {
-  path?: string;
-  reason: string;
-}
+import type { JobError } from '@/lib/schemas/responses';
 
 export interface JobCounters {
   status: string;

@@ -1,25 +1,5 @@
 import { badRequest } from '@/lib/errors';
-
-/**
- * Keyset pagination: the cursor is the sort key of the last row shown, so page 1,000 costs what
- * page 1 costs. Cursors are opaque to clients (base64url JSON of [sortValue, id]).
- */
-export function encodeCursor(value: number, id: number): string {
-  return Buffer.from(JSON.stringify([value, id])).toString('base64url');
-}
-
-export function decodeCursor(cursor: string | undefined): [number, number] | null {
-  if (!cursor) return null;
-  try {
-    const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parsed) && parsed.length === 2 && parsed.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-      return parsed as [number, number];
-    }
-  } catch {
-    // reported below
-  }
-  throw badRequest('cursor is malformed: pass back the nextCursor of the previous page unchanged');
-}
+import { CURSOR_MESSAGE, decodeCursor, encodeCursor } from '@/lib/schemas/primitives';
 
 /** Collects SQL conditions with numbered parameters. */
 export class Where {
@@ -46,9 +26,10 @@ export class Where {
   }
 }
 
-/** The ORDER BY and the condition that continues after the cursor, for a descending or ascending key. */
+/** Keyset pagination: the ORDER BY and the condition that continues after the cursor, for a descending or ascending key. */
 export function keysetClause(where: Where, column: string, idColumn: string, descending: boolean, cursor: string | undefined) {
-  const after = decodeCursor(cursor);
+  const after = cursor ? decodeCursor(cursor) : null;
+  if (cursor && !after) throw badRequest(CURSOR_MESSAGE);
   const op = descending ? '<' : '>';
   if (after) where.add((p) => `(${column}, ${idColumn}) ${op} (${p(after[0])}, ${p(after[1])})`);
   const direction = descending ? 'DESC' : 'ASC';

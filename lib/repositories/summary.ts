@@ -1,15 +1,6 @@
 import { getPool } from '@/lib/db';
 import { candidatesRepository } from '@/lib/repositories/candidates';
-
-export interface DatasetSummary {
-  datasetRoot: string | null;
-  identities: number;
-  images: number;
-  embedded: number;
-  problems: number;
-  openPairs: number;
-  decidedPairs: number;
-}
+import type { DatasetSummary } from '@/lib/schemas/responses';
 
 export async function datasetSummary(): Promise<DatasetSummary> {
   const { rows } = await getPool().query(`

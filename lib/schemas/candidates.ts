@@ -1,14 +1,17 @@
 import { z } from 'zod';
+import { cursorSchema, idParamSchema, idValueSchema, MAX_NAME, text } from '@/lib/schemas/primitives';
+
+export { idParamSchema };
 
 const similarity = z.coerce.number().min(-1).max(1);
 
 const listBase = {
   status: z.string().optional(),
-  identity: z.string().min(1).optional(),
+  identity: text(MAX_NAME, 'identity').min(1).optional(),
   minSimilarity: similarity.optional(),
   maxSimilarity: similarity.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().min(1).optional(),
+  cursor: cursorSchema.optional(),
 };
 
 /** GET /api/pairs; unknown parameters are refused so a typo never silently widens a filter. */
@@ -41,7 +44,7 @@ export const pairDecisionSchema = z
     verdict: z.enum(['mislabeled', 'duplicate', 'fine', 'open']),
     side: z.enum(['a', 'b', 'merge']).optional(),
     keep: z.enum(['a', 'b']).optional(),
-    basedOn: z.number().int().positive().optional(),
+    basedOn: idValueSchema.optional(),
   })
   .refine((d) => d.verdict !== 'mislabeled' || d.side, { message: 'side (a|b|merge) is required with mislabeled', path: ['side'] })
   .refine((d) => d.verdict !== 'duplicate' || d.keep, { message: 'keep (a|b) is required with duplicate', path: ['keep'] })
@@ -53,7 +56,7 @@ export const identityPairDecisionSchema = z
   .strictObject({
     verdict: z.enum(['same', 'different', 'open']),
     into: z.enum(['a', 'b']).optional(),
-    basedOn: z.number().int().positive().optional(),
+    basedOn: idValueSchema.optional(),
   })
   .refine((d) => d.verdict === 'same' || !d.into, { message: 'into only goes with same', path: ['into'] });
 export type IdentityPairDecisionInput = z.infer<typeof identityPairDecisionSchema>;
@@ -61,10 +64,8 @@ export type IdentityPairDecisionInput = z.infer<typeof identityPairDecisionSchem
 export const outlierDecisionSchema = z
   .strictObject({
     verdict: z.enum(['mislabeled', 'fine', 'open']),
-    toIdentity: z.string().min(1).nullable().optional(),
-    basedOn: z.number().int().positive().optional(),
+    toIdentity: text(MAX_NAME, 'toIdentity').min(1).nullable().optional(),
+    basedOn: idValueSchema.optional(),
   })
   .refine((d) => d.verdict === 'mislabeled' || !d.toIdentity, { message: 'toIdentity only goes with mislabeled', path: ['toIdentity'] });
 export type OutlierDecisionInput = z.infer<typeof outlierDecisionSchema>;
-
-export const idParamSchema = z.coerce.number().int().positive();

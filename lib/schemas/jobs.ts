@@ -9,6 +9,7 @@ export const scanParamsSchema = z.object({
   preset: z.enum(PRESET_NAMES).optional(),
   force: z.boolean().default(false),
   search: z.boolean().default(false),
+  allowGone: z.boolean().optional(),
 });
 export type ScanJobParams = z.infer<typeof scanParamsSchema>;
 
@@ -21,11 +22,13 @@ export const searchParamsSchema = z.object({
 });
 export type SearchJobParams = z.infer<typeof searchParamsSchema>;
 
-export const importParamsSchema = z.object({ root: z.string().min(1).optional(), key: z.string().min(1).optional() });
+export const importParamsSchema = z.object({ root: z.string().min(1).optional(), key: z.string().min(1).optional(), allowGone: z.boolean().optional() });
 export type ImportJobParams = z.infer<typeof importParamsSchema>;
 
 /** POST /api/scans */
 export const startScanSchema = z.strictObject({
   mode: z.enum(['incremental', 'full']).default('incremental'),
   search: z.boolean().default(true),
+  /** Accept a scan that finds most images gone, which is refused otherwise (an unmounted disk looks like that). */
+  allowGone: z.boolean().optional(),
 });

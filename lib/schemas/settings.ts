@@ -1,20 +1,18 @@
 import { z } from 'zod';
 import { PRESET_NAMES } from '@/lib/embedding/presets';
+import { text } from '@/lib/schemas/primitives';
 
 const threshold = (name: string) => z.number({ error: `${name} must be a number` }).min(0, `${name} is below 0`).max(1, `${name} is above 1`);
 
-const absolutePath = z
-  .string()
+const absolutePath = text(4096, 'a path')
   .trim()
   .min(1, 'path is empty')
   .refine((value) => value.startsWith('/'), 'give an absolute path (starting with /): the server resolves it, not your browser');
 
-const skipFolder = z
-  .string()
+const skipFolder = text(255, 'a skip folder name')
   .trim()
   .normalize('NFC')
   .min(1, 'a skip folder name is empty')
-  .max(255, 'a skip folder name is longer than 255 characters')
   .refine((name) => !name.includes('/') && name !== '.' && name !== '..', 'a skip folder is a folder name, not a path');
 
 /** PATCH /api/settings: any subset; null thresholds fall back to the preset's default. */

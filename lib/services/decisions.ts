@@ -1,12 +1,12 @@
 import { hash } from 'node:crypto';
-import { conflict, notFound } from '@/lib/errors';
+import { badRequest, conflict, notFound } from '@/lib/errors';
 import type { SessionUser } from '@/lib/auth/guard';
 import { candidatesRepository, toPairItem } from '@/lib/repositories/candidates';
 import { decisionsRepository, type DecisionRecord, type DecisionRequest, type Subject } from '@/lib/repositories/decisions';
 import { identitiesRepository } from '@/lib/repositories/identities';
 import { searchRunsRepository } from '@/lib/repositories/search-runs';
 import type { IdentityPairDecisionInput, OutlierDecisionInput, PairDecisionInput } from '@/lib/schemas/candidates';
-import { badRequest } from '@/lib/errors';
+import type { DecisionView, PairDetail, ReviewProgress } from '@/lib/schemas/responses';
 
 /** md5 of "lower:higher" content hash; the one-shot hash matters, it runs for every pair a search writes. */
 export const pairKeyOf = (hashA: string, hashB: string) => hash('md5', hashA < hashB ? `${hashA}:${hashB}` : `${hashB}:${hashA}`);
@@ -14,7 +14,7 @@ export const identityPairKeyOf = (nameA: string, nameB: string) => [nameA, nameB
 export const outlierKeyOf = (identity: string, contentHash: string) => `${identity}\n${contentHash}`;
 
 /** What the API answers for a decision: no internal keys, names instead of ids. */
-export function publicDecision(d: DecisionRecord) {
+export function publicDecision(d: DecisionRecord): DecisionView {
   return {
     id: d.id,
     verdict: d.verdict,
@@ -57,7 +57,7 @@ async function decide<S extends Subject>(request: DecisionRequest<S>, missing: s
  * A pair by id; for an id of the previous search run, the current row of the same content pair
  * (its own, current id in the answer), so a bookmark keeps showing the pair it was made for.
  */
-export async function getPair(id: number) {
+export async function getPair(id: number): Promise<PairDetail> {
   let row = await candidatesRepository.pairRow(id);
   if (!row) {
     const successor = await searchRunsRepository.successorOf('pair', id);
@@ -160,8 +160,8 @@ export async function decideOutlier(user: SessionUser, id: number, input: Outlie
   );
 }
 
-export async function reviewProgress() {
+export async function reviewProgress(): Promise<ReviewProgress> {
   const counts = await candidatesRepository.pairStatusCounts();
   const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
-  return { pairs: { total, open: counts.open ?? 0, mislabeled: counts.mislabeled ?? 0, duplicate: counts.duplicate ?? 0, fine: counts.fine ?? 0 }, reviewers: await decisionsRepository.reviewSummary() };
+  return { pairs: { total, open: counts.open ?? 0, mislabeled: counts.mislabeled ?? 0, duplicate: counts.duplicate ?? 0, fine: counts.fine ?? 0 }, reviewers: (await decisionsRepository.reviewSummary()).map(({ last, ...reviewer }) => ({ ...reviewer, last: last.toISOString() })) };
 }

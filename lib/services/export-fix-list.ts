@@ -1,3 +1,4 @@
+import { sameFileReason } from '@/lib/dataset/resolve';
 import { badRequest } from '@/lib/errors';
 import { fixListRepository, type CurrentDecision, type PresentImage } from '@/lib/repositories/fix-list';
 import { settingsRepository } from '@/lib/repositories/settings';
@@ -15,7 +16,8 @@ import {
 /**
  * Turns the current verdicts into the fix-list input: verdicts name images by content, so each is
  * resolved to where that content is now (a verdict whose image has gone or already moved out of
- * the folder it was judged in has nothing left to do and is dropped).
+ * the folder it was judged in has nothing left to do and is dropped). Duplicates that are one file on
+ * disk are marked so (the script checks again when it runs, as the disk may change meanwhile).
  */
 export async function collectFixListInput(): Promise<FixListInput> {
   const settings = await settingsRepository.get();
@@ -50,7 +52,8 @@ export async function collectFixListInput(): Promise<FixListInput> {
       const b = pair && byPath.get(pair.bPath);
       if (!a || !b) continue;
       const keep = a.contentHash === b.contentHash ? (d.side === 'b' ? b : a) : a.contentHash === d.keepHash ? a : b;
-      duplicates.push({ a: { path: a.path, size: a.size }, b: { path: b.path, size: b.size }, keepPath: keep.path, ...stamp(d) });
+      const sameFile = await sameFileReason(settings.datasetRoot, a.path, b.path);
+      duplicates.push({ a: { path: a.path, size: a.size }, b: { path: b.path, size: b.size }, keepPath: keep.path, sameFile, ...stamp(d) });
     }
   }
   return { datasetRoot: settings.datasetRoot, generatedAt: new Date(), moves, duplicates, merges, imageCounts, filesByIdentity };

@@ -1,22 +1,8 @@
-import { getPool } from '@/lib/db';
+import { healthRepository } from '@/lib/repositories/health';
+import type { Health } from '@/lib/schemas/responses';
 
-export interface Health {
-  ok: boolean;
-  db: 'up' | 'down';
-  queue: 'up' | 'down';
-}
-
-/** The database answers, and the queue's tables are there (a worker or the app has started pg-boss on it). */
+/** GET /api/health: both parts up, or which one is down. */
 export async function checkHealth(): Promise<Health> {
-  let db: Health['db'] = 'down';
-  let queue: Health['queue'] = 'down';
-  try {
-    await getPool().query('SELECT 1');
-    db = 'up';
-    const { rows } = await getPool().query(`SELECT to_regclass('pgboss.job') IS NOT NULL AS present`);
-    queue = rows[0]?.present ? 'up' : 'down';
-  } catch {
-    // reported as down below
-  }
-  return { ok: db === 'up' && queue === 'up', db, queue };
+  const { db, queue } = await healthRepository.check();
+  return { ok: db && queue, db: db ? 'up' : 'down', queue: queue ? 'up' : 'down' };
 }

@@ -1,8 +1,11 @@
+import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import sharp from 'sharp';
 import { AppError } from '@/lib/errors';
 import { OutsideRootError, resolveDatasetFile } from '@/lib/dataset/resolve';
+import { DEFAULT_MAX_INPUT_PIXELS } from '@/lib/embedding';
 import { thumbnailDir } from '@/lib/paths';
 import { identitiesRepository, type StoredImage } from '@/lib/repositories/identities';
 import type { ImageQuery, ImageSize } from '@/lib/schemas/images';
@@ -23,7 +26,7 @@ function versionOf(image: StoredImage, stat: { size: number; mtimeMs: number }):
   return unchanged ? image.contentHash : `i${image.id}-s${stat.size}-m${Math.round(stat.mtimeMs)}`;
 }
 
-async function locate(id: number): Promise<{ image: StoredImage; file: string; version: string }> {
+async function locate(id: number): Promise<{ image: StoredImage; file: string; size: number; version: string }> {
   const image = await identitiesRepository.image(id);
   if (!image) throw new AppError(404, `no image ${id}`, { reason: 'not in the database' });
   if (image.status === 'gone') throw unavailable(id, image.reason ?? 'no longer in the dataset');
@@ -33,7 +36,7 @@ async function locate(id: number): Promise<{ image: StoredImage; file: string; v
     const file = await resolveDatasetFile(image.datasetRoot, image.path);
     const stat = await fs.stat(file);
     if (!stat.isFile()) throw unavailable(id, `${image.path} is not a file`);
-    return { image, file, version: versionOf(image, stat) };
+    return { image, file, size: stat.size, version: versionOf(image, stat) };
   } catch (error) {
     if (error instanceof AppError) throw error;
     if (error instanceof OutsideRootError) throw unavailable(id, error.message);
@@ -57,13 +60,15 @@ async function thumbnail(file: string, version: string, imageId: number): Promis
     pending = (async () => {
       let data: Buffer;
       try {
-        data = await sharp(file)
+        data = await sharp(file, { limitInputPixels: DEFAULT_MAX_INPUT_PIXELS })
           .rotate()
           .resize({ width: THUMB_PIXELS, height: THUMB_PIXELS, fit: 'inside', withoutEnlargement: true })
           .webp({ quality: 82 })
           .toBuffer();
       } catch (error) {
-        throw unavailable(imageId, `the file cannot be decoded (${(error as Error).message})`);
+        const message = (error as Error).message;
+        if (/pixel limit/i.test(message)) throw unavailable(imageId, `the image is over the ${DEFAULT_MAX_INPUT_PIXELS / 1e6} MP limit for one image`);
+        throw unavailable(imageId, `the file cannot be decoded (${message})`);
       }
       await fs.mkdir(path.dirname(cached), { recursive: true });
       const temp = `${cached}.${process.pid}.${Date.now()}.tmp`;
@@ -86,7 +91,7 @@ function etagMatches(header: string | null, etag: string): boolean {
  * immutable; any other is revalidated with the ETag, which costs a 304 and no file read.
  */
 export async function serveImage(id: number, query: ImageQuery, ifNoneMatch: string | null): Promise<Response> {
-  const { image, file, version } = await locate(id);
+  const { image, file, size: bytes, version } = await locate(id);
   const size: ImageSize = query.size;
   const etag = `"${version}-${size}"`;
   const headers = new Headers({
@@ -100,5 +105,8 @@ export async function serveImage(id: number, query: ImageQuery, ifNoneMatch: str
     return new Response(new Uint8Array(await thumbnail(file, version, id)), { headers });
   }
   headers.set('Content-Type', CONTENT_TYPES[path.extname(image.path).toLowerCase()] ?? 'application/octet-stream');
-  return new Response(new Uint8Array(await fs.readFile(file)), { headers });
+  headers.set('Content-Length', String(bytes));
+  // Streamed, and only as many bytes as the stat saw: a full-size image may be hundreds of megabytes.
+  if (bytes === 0) return new Response(null, { headers });
+  return new Response(Readable.toWeb(createReadStream(file, { start: 0, end: bytes - 1 })) as ReadableStream<Uint8Array>, { headers });
 }

@@ -4,7 +4,7 @@ import { readNpzFolders } from '@/lib/dataset/import-npz';
 import { resolveDatasetFile } from '@/lib/dataset/resolve';
 import { walkDataset, type DatasetEntry } from '@/lib/dataset/walk';
 import { imagesRepository, type EmbedOutcome } from '@/lib/repositories/images';
-import type { JobError } from '@/lib/repositories/jobs';
+import type { JobError } from '@/lib/schemas/responses';
 import { settingsRepository } from '@/lib/repositories/settings';
 import type { ImportJobParams } from '@/lib/schemas/jobs';
 import type { JobProgress } from '@/lib/services/job-progress';
@@ -26,7 +26,7 @@ export interface ImportSummary {
  */
 export async function importNpz(params: ImportJobParams, progress: JobProgress, log: (line: string) => void): Promise<ImportSummary> {
   const { config } = await settleScanSettings({ root: params.root });
-  await indexDataset(config.root, log);
+  await indexDataset(config.root, log, { allowGone: params.allowGone });
   const settings = await settingsRepository.get();
   const entries: DatasetEntry[] = [];
   for await (const item of walkDataset(config.root, { skipFolders: settings.skipFolders })) if (item.kind === 'image') entries.push(item);

@@ -1,4 +1,5 @@
-import { jobsRepository, type Attempt, type JobCounters, type JobError } from '@/lib/repositories/jobs';
+import { jobsRepository, type Attempt, type JobCounters } from '@/lib/repositories/jobs';
+import type { JobError } from '@/lib/schemas/responses';
 
 /** The job was cancelled, or its attempt was taken over after missed heartbeats: its work stops, writing nothing more. */
 export class JobStoppedError extends Error {

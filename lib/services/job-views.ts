@@ -1,8 +1,8 @@
 import { notFound } from '@/lib/errors';
-import { jobsRepository, type JobError, type JobSummaryRow, type WorkerShare } from '@/lib/repositories/jobs';
-import type { JobChildrenView, JobDetail, JobView, JobWorkerView } from '@/lib/schemas/job-views';
+import { jobsRepository, type JobSummaryRow, type WorkerShare } from '@/lib/repositories/jobs';
+import type { JobChildrenView, JobDetail, JobError, JobView, JobWorkerView } from '@/lib/schemas/responses';
 
-export type { JobDetail, JobStatus, JobView } from '@/lib/schemas/job-views';
+export type { JobDetail, JobStatus, JobView } from '@/lib/schemas/responses';
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 

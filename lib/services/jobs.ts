@@ -4,8 +4,7 @@ import type { ImportJobParams, ScanJobParams, SearchJobParams } from '@/lib/sche
 import { jobKinds } from '@/lib/services/job-kinds';
 import { jobRunner, type Log } from '@/lib/services/job-runner';
 import type { ProgressSnapshot } from '@/lib/services/job-progress';
-import type { IndexSummary } from '@/lib/services/scan';
-import { settleScanSettings } from '@/lib/services/scan';
+import { settleScanSettings, type IndexSummary } from '@/lib/services/scan';
 
 /** The job runner over every kind facesift has: what the worker, the API and the CLI start jobs through. */
 export const jobs = jobRunner(jobKinds);

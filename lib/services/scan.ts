@@ -5,9 +5,9 @@ import { resolveDatasetFile } from '@/lib/dataset/resolve';
 import { DatasetRootError, walkDataset, type DatasetEntry } from '@/lib/dataset/walk';
 import { createEmbedder, type EmbedInput, type EmbedMode, type Embedder } from '@/lib/embedding';
 import { getPreset, type PresetName } from '@/lib/embedding/presets';
-import { badRequest } from '@/lib/errors';
+import { AppError, badRequest } from '@/lib/errors';
 import { imagesRepository, type EmbedOutcome, type ImageToEmbed, type IndexedFile } from '@/lib/repositories/images';
-import type { JobError } from '@/lib/repositories/jobs';
+import type { JobError } from '@/lib/schemas/responses';
 import { settingsRepository } from '@/lib/repositories/settings';
 import type { JobProgress } from '@/lib/services/job-progress';
 
@@ -37,6 +37,29 @@ export interface EmbedConfig {
 }
 
 const INDEX_CHUNK = 1000;
+
+export interface IndexOptions {
+  /** Accept a walk that finds most of the images gone (they really were deleted); refused otherwise. */
+  allowGone?: boolean;
+}
+
+/**
+ * A walk that finds more than half of the present images gone is far likelier an unmounted disk or an emptied
+ * mount point than a curator's clean-up; marking them gone would make the next search drop their pairs from
+ * every queue. Nothing is marked gone then, and the message says how to accept it.
+ */
+export class MostImagesGoneError extends AppError {
+  constructor(root: string, present: number, gone: number) {
+    super(
+      409,
+      `the scan of ${root} finds ${gone} of the ${present} images gone: is the disk unmounted or the folder emptied? ` +
+        'Nothing was marked gone. If they really were removed, scan again with --allow-gone (or "allowGone": true in POST /api/scans, ' +
+        '"Accept that most images are gone" under Admin)',
+      { root, present, gone },
+    );
+    this.name = 'MostImagesGoneError';
+  }
+}
 
 async function realRoot(root: string): Promise<string> {
   try {
@@ -79,10 +102,10 @@ export async function settleScanSettings(params: ScanParams): Promise<{ config: 
 
 /**
  * Walks the dataset and brings the Image rows in line with it: new and changed files (size or
- * mtime differ) become pending, vanished ones gone. Unchanged files are not even read, which is
+ * mtime differ) become pending, vanished ones gone (unless most would go: {@link MostImagesGoneError}). Unchanged files are not even read, which is
  * what makes a rescan of an unchanged dataset take seconds.
  */
-export async function indexDataset(root: string, log: (line: string) => void = () => {}): Promise<IndexSummary> {
+export async function indexDataset(root: string, log: (line: string) => void = () => {}, options: IndexOptions = {}): Promise<IndexSummary> {
   const settings = await settingsRepository.get();
   const known = await imagesRepository.knownImages();
   const seen = new Set<string>();
@@ -118,7 +141,9 @@ export async function indexDataset(root: string, log: (line: string) => void = (
     if (pending.length >= INDEX_CHUNK) await flush();
   }
   await flush();
-  const goneIds = [...known.values()].filter((image) => !seen.has(image.path) && image.status !== 'gone').map((image) => image.id);
+  const present = [...known.values()].filter((image) => image.status !== 'gone');
+  const goneIds = present.filter((image) => !seen.has(image.path)).map((image) => image.id);
+  if (!options.allowGone && goneIds.length * 2 > present.length) throw new MostImagesGoneError(root, present.length, goneIds.length);
   await imagesRepository.markGone(goneIds);
   return { root, identities: identityNames.size, images: seen.size, added, changed, gone: goneIds.length, problems };
 }

@@ -2,25 +2,12 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import type { Setting } from '@/lib/generated/prisma/client';
-import { getPreset, PRESET_NAMES, PRESETS, type PresetName } from '@/lib/embedding/presets';
+import { getPreset, PRESET_NAMES, PRESETS } from '@/lib/embedding/presets';
 import { badRequest, conflict } from '@/lib/errors';
 import { settingsRepository } from '@/lib/repositories/settings';
+import type { SettingsView } from '@/lib/schemas/responses';
 import { updateSettingsSchema } from '@/lib/schemas/settings';
 import { DEFAULT_OUTLIER_THRESHOLD } from '@/lib/similarity';
-
-export interface SettingsView {
-  datasetRoot: string | null;
-  model: string;
-  preset: string;
-  presets: { name: PresetName; description: string }[];
-  /** null: the preset's default (see defaults). */
-  crossThreshold: number | null;
-  duplicateThreshold: number;
-  outlierThreshold: number | null;
-  defaults: { crossThreshold: number; outlierThreshold: number };
-  skipFolders: string[];
-  updatedAt: string;
-}
 
 /** The threshold a search uses when none is set (imported vectors have no preset to take it from). */
 export function defaultCrossThreshold(settings: Setting): number {

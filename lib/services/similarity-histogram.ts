@@ -1,5 +1,6 @@
 import { settingsRepository } from '@/lib/repositories/settings';
 import { similarityStatsRepository } from '@/lib/repositories/similarity-stats';
+import type { SimilarityHistogram } from '@/lib/schemas/responses';
 import { embeddingModelName } from '@/lib/services/scan';
 
 /** Cosine from -1 to 1 in bins of 0.01: fine enough to read a threshold off to two decimals. */
@@ -11,19 +12,6 @@ const HISTOGRAM_BINS = 200;
 const SAMPLE_IMAGES = 4000;
 /** Pairs per group beyond which random pairs stand in for all of them. */
 const MAX_PAIRS = 300_000;
-
-export interface SimilarityHistogram {
-  model: string;
-  from: number;
-  binWidth: number;
-  /** Image pairs of the same folder and of different folders, counted per bin. */
-  same: number[];
-  different: number[];
-  sample: { images: number; identities: number; samePairs: number; differentPairs: number; allPairs: boolean };
-  dataset: { images: number; identities: number; samePairs: number; differentPairs: number };
-  /** Each image's cosine to the rest of its folder, from the latest search; null before the first search. */
-  outliers: { counts: number[]; images: number } | null;
-}
 
 const binOf = (similarity: number) => Math.min(HISTOGRAM_BINS - 1, Math.max(0, Math.floor((similarity - HISTOGRAM_FROM) / HISTOGRAM_BIN_WIDTH)));
 

@@ -24,6 +24,6 @@ export async function startScan(input: z.infer<typeof startScanSchema>, user: Se
   const active = await jobsRepository.active('scan');
   if (active) throw conflict(`scan ${active.id} is already ${active.status}: wait for it or cancel it first`, { id: active.id });
   const force = input.mode === 'full' || (await similarityStatsRepository.hasOtherModel(embeddingModelName(settings)));
-  const job = await enqueueJob('scan', { force, search: input.search }, user.id);
+  const job = await enqueueJob('scan', { force, search: input.search, allowGone: input.allowGone }, user.id);
   return { id: job.id };
 }

@@ -17,7 +17,7 @@ export const DEFAULT_OUTLIER_THRESHOLD = 0.35;
 export interface OutlierOptions {
   /** Rows whose score is below this are flagged. */
   threshold?: number;
-  /** Neighbours averaged for `neighbourMean` (the seed's top-10 signal). */
+  /** Neighbours averaged for `neighbourMean` (the top-10 signal of the by-eye outlier scripts). */
   neighbours?: number;
   /** Reuse centroids already computed for the same set. */
   centroids?: IdentityCentroids;

@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import { candidatesRepository } from '@/lib/repositories/candidates';
 import { searchResultsRepository } from '@/lib/repositories/search-results';
 import { searchRunsRepository } from '@/lib/repositories/search-runs';
-import { encodeCursor } from '@/lib/repositories/keyset';
+import { encodeCursor } from '@/lib/schemas/primitives';
 import { createTestDatabase } from '../support/database';
 
 const root = path.resolve(__dirname, '..', '..');

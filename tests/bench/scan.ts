@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { closeDb } from '@/lib/db';
 import { createEmbedder, type EmbedMode } from '@/lib/embedding';
 import { runScanInline } from '@/lib/services/jobs';
-import { createTestDatabase } from '../support/database';
+import { createTestDatabase, serverUrl } from '../support/database';
 import { replicateSample } from './embed-core';
 
 async function main() {
@@ -17,9 +17,11 @@ async function main() {
   const modes: EmbedMode[] = values.mode === 'both' ? ['detect', 'aligned'] : [values.mode as EmbedMode];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'facesift-scan-bench-'));
   const images = await replicateSample({ count: Number(values.images), outDir: dir });
+  // Each mode points DATABASE_URL at its own database, dropped after it: the next one is made on the same server.
+  const server = serverUrl();
   try {
     for (const mode of modes) {
-      const database = await createTestDatabase('facesift_bench');
+      const database = await createTestDatabase('facesift_bench', server);
       process.env.DATABASE_URL = database.url;
       try {
         const embedder = await createEmbedder({ mode });

@@ -1,7 +1,7 @@
 // The tiled search against the same search in one process, in the same run: the whole matrix as one
 // tile in this process; the default tiles in this process; and queued, on 1 and on 2 `facesift
 // worker` processes (started before the clock starts), with each worker's peak RSS. A tile holds
-// two blocks whatever the dataset, so the per-worker peak at the seed's scale is the one at any scale.
+// two blocks whatever the dataset, so the per-worker peak at full dataset scale is the one at any scale.
 // Run: npx tsx tests/bench/search-tiles.ts [--images 57637] [--persons 1291] [--tile-rows 20000]
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';

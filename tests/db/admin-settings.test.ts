@@ -9,6 +9,7 @@ import { getSettings, updateSettings } from '@/lib/services/settings';
 import { HISTOGRAM_BIN_WIDTH, HISTOGRAM_FROM, similarityHistogram } from '@/lib/services/similarity-histogram';
 import { copySample } from '../support/datasets';
 import { resetDatabase } from '../support/reset';
+import { runUnprivileged } from '../support/unprivileged';
 
 const quiet = () => {};
 const sum = (counts: number[]) => counts.reduce((total, n) => total + n, 0);
@@ -37,11 +38,26 @@ describe('the dataset root', () => {
     expect((await getSettings()).datasetRoot).toBeNull();
   });
 
-  it.skipIf(process.getuid?.() === 0)('must be readable by the server', async () => {
+  it('must be readable by the server', async () => {
     const root = copySample();
     fs.chmodSync(root, 0o000);
-    await expect(updateSettings({ datasetRoot: root })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/cannot be read/) });
-    fs.chmodSync(root, 0o755);
+    try {
+      const answer = runUnprivileged(`
+        import { closeDb } from '@/lib/db';
+        import { updateSettings } from '@/lib/services/settings';
+        try {
+          await updateSettings({ datasetRoot: ${JSON.stringify(root)} });
+          console.log(JSON.stringify({ accepted: true }));
+        } catch (error) {
+          console.log(JSON.stringify({ status: error.status, message: error.message }));
+        } finally {
+          await closeDb();
+        }`);
+      expect(JSON.parse(answer)).toMatchObject({ status: 400, message: expect.stringMatching(/cannot be read/) });
+      expect((await getSettings()).datasetRoot).toBeNull();
+    } finally {
+      fs.chmodSync(root, 0o755);
+    }
   });
 
   it('must be an absolute path', () => {

@@ -69,6 +69,19 @@ describe('exporting the fix list', () => {
     expect(fixList.actions[2]).toMatchObject({ action: 'merge', fromIdentity: 'raj 2', intoIdentity: 'raj' });
   });
 
+  it.each([
+    ['a hard link to', (target: string, link: string) => fs.linkSync(target, link), /sheldon1 copy\.png and sheldon\/sheldon1\.png are one file on disk/],
+    ['a symbolic link to', (target: string, link: string) => fs.symlinkSync(path.basename(target), link), /sheldon1 copy\.png is a symbolic link/],
+  ])('makes no delete of a duplicate that has become %s the copy kept, and says why', async (_label, makeLink, reason) => {
+    const root = await reviewedDataset();
+    const copy = path.join(root, 'sheldon', 'sheldon1 copy.png');
+    fs.rmSync(copy);
+    makeLink(path.join(root, 'sheldon', 'sheldon1.png'), copy);
+    const fixList = JSON.parse(await exportFixList('json'));
+    expect(fixList.actions.map((a: { action: string }) => a.action)).toEqual(['move', 'merge']);
+    expect(fixList.conflicts).toEqual([expect.objectContaining({ kind: 'invalid', subjects: ['sheldon/sheldon1 copy.png'], reason: expect.stringMatching(reason) })]);
+  });
+
   it('writes the same actions as CSV with a header, quoting awkward names', async () => {
     await reviewedDataset();
     const csv = await exportFixList('csv');
@@ -78,7 +91,7 @@ describe('exporting the fix list', () => {
     expect(lines[1]).toContain(`"penny/amy's ""3"" $HOME.png"`);
   });
 
-  it('lists the open cross pairs in the seed format, without the decided one', async () => {
+  it('lists the open cross pairs as the headerless pair CSV, without the decided one', async () => {
     await reviewedDataset();
     const lines = (await exportFixList('seed-csv')).trimEnd().split('\n');
     const pairs = (await candidatesRepository.listPairs(listPairsSchema.parse({ kind: 'cross_identity', limit: 500 }))).items;

@@ -75,6 +75,26 @@ describe('serving dataset images', () => {
     expect((await body(response)).equals(bytes)).toBe(true);
   });
 
+  it('streams a full-size image instead of reading it whole, with its length', async () => {
+    const bytes = Buffer.concat([await png(30, 20), Buffer.alloc(8 * 1024 * 1024, 7)]);
+    const { id } = await addImage('amy/large.png', bytes);
+    const response = await serveImage(id, { size: 'full' }, null);
+    expect(response.headers.get('content-length')).toBe(String(bytes.length));
+    const reader = response.body!.getReader();
+    const first = await reader.read();
+    expect(first.value!.length).toBeLessThan(bytes.length);
+    const rest: Uint8Array[] = [first.value!];
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest.push(chunk.value);
+    expect(Buffer.concat(rest).equals(bytes)).toBe(true);
+  });
+
+  it('refuses a thumbnail of an image over the pixel limit the scan uses, with the reason', async () => {
+    // 8000 x 7000 = 56 MP: over facesift's 50 MP, under sharp's own default of 268 MP.
+    const big = await sharp({ create: { width: 8000, height: 7000, channels: 3, background: '#000' } }).greyscale().png({ compressionLevel: 1 }).toBuffer();
+    const { id } = await addImage('amy/big.png', big);
+    await expect(serveImage(id, { size: 'thumb' }, null)).rejects.toMatchObject({ status: 404, body: { reason: 'the image is over the 50 MP limit for one image' } });
+  });
+
   it('lets a browser keep an image for good only under its current version, and answers a matching ETag with 304', async () => {
     const { id, hash } = await addImage('amy/a.png', await png(30, 20));
     const versioned = await serveImage(id, { size: 'full', v: hash }, null);

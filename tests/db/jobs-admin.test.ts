@@ -85,6 +85,27 @@ describe('starting a scan', () => {
   });
 });
 
+describe('a rescan of a root that looks unmounted, run by the worker', () => {
+  it('fails with the reason and queues no search, until started with allowGone', async () => {
+    const root = copySample();
+    await runScanInline({ root, force: false, search: false }, quiet, quiet);
+    for (const person of fs.readdirSync(root)) fs.rmSync(path.join(root, person), { recursive: true });
+    worker = await startWorker(jobHandlers, quiet);
+    const refused = await startScan({ mode: 'incremental', search: true, allowGone: false }, admin);
+    await expect.poll(async () => (await jobDetail(refused.id)).status, { timeout: 30_000, interval: 50 }).toBe('failed');
+    expect((await jobDetail(refused.id)).error).toMatch(/finds 40 of the 40 images gone: is the disk unmounted/);
+    const { rows } = await getPool().query(`SELECT status::text, count(*)::int AS n FROM "Image" GROUP BY 1`);
+    expect(rows).toEqual([{ status: 'ok', n: 40 }]);
+    expect((await listJobs(50)).filter((job) => job.kind === 'search')).toEqual([]);
+
+    const accepted = await startScan({ mode: 'incremental', search: false, allowGone: true }, admin);
+    expect((await jobDetail(accepted.id)).params).toMatchObject({ allowGone: true });
+    await expect.poll(async () => (await jobDetail(accepted.id)).status, { timeout: 30_000, interval: 50 }).toBe('done');
+    const after = await getPool().query(`SELECT status::text, count(*)::int AS n FROM "Image" GROUP BY 1`);
+    expect(after.rows).toEqual([{ status: 'gone', n: 40 }]);
+  });
+});
+
 describe('cancelling and retrying a job the worker runs', () => {
   it('stops a running scan within a second plus the inference batch in flight, and a retry embeds the rest under the same id', async () => {
     const { root, images } = largerSample(6);

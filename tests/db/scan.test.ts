@@ -1,12 +1,15 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { getPool } from '@/lib/db';
 import { runScanInline } from '@/lib/services/jobs';
 import { copySample } from '../support/datasets';
+import { pngChunk } from '../support/png';
 import { resetDatabase } from '../support/reset';
+import { runUnprivileged } from '../support/unprivileged';
 
 const facesift = path.resolve(__dirname, '..', '..', 'bin', 'facesift');
 const quiet = () => {};
@@ -84,6 +87,46 @@ describe('scanning the sample dataset', () => {
   });
 });
 
+describe('a root that looks unmounted', () => {
+  const emptyRoot = (root: string) => {
+    for (const person of fs.readdirSync(root)) fs.rmSync(path.join(root, person), { recursive: true });
+  };
+
+  it('refuses a rescan that finds most images gone, marking none gone, and says how to accept it', async () => {
+    const root = copySample();
+    await runScanInline({ root, force: false, search: false }, quiet, quiet);
+    emptyRoot(root);
+    await expect(runScanInline({ root, force: false, search: false }, quiet, quiet)).rejects.toThrow(/finds 40 of the 40 images gone: is the disk unmounted.*Nothing was marked gone.*--allow-gone/);
+    expect((await imageRows()).every((row) => row.status === 'ok')).toBe(true);
+    const { rows: jobs } = await getPool().query(`SELECT status::text, error FROM "Job" WHERE "parentId" IS NULL ORDER BY "createdAt"`);
+    expect(jobs.map((job) => job.status)).toEqual(['done', 'failed']);
+    expect(jobs[1].error).toMatch(/finds 40 of the 40 images gone/);
+
+    const accepted = await runScanInline({ root, force: false, search: false, allowGone: true }, quiet, quiet);
+    expect(accepted.summary).toMatchObject({ images: 0, gone: 40 });
+    expect((await imageRows()).every((row) => row.status === 'gone')).toBe(true);
+  });
+
+  it('still marks gone the images a curator removed when fewer than half go', async () => {
+    const root = copySample();
+    await runScanInline({ root, force: false, search: false }, quiet, quiet);
+    for (const person of ['amy', 'penny', 'raj']) fs.rmSync(path.join(root, person), { recursive: true });
+    expect((await runScanInline({ root, force: false, search: false }, quiet, quiet)).summary).toMatchObject({ images: 25, gone: 15 });
+  });
+
+  it('takes --allow-gone on the command line', async () => {
+    const root = copySample();
+    await runScanInline({ root, force: false, search: false }, quiet, quiet);
+    emptyRoot(root);
+    const refused = runCli(['scan']);
+    expect(await refused.exited).toBe(1);
+    expect(refused.stderr()).toMatch(/finds 40 of the 40 images gone/);
+    const accepted = runCli(['scan', '--allow-gone']);
+    expect(await accepted.exited).toBe(0);
+    expect((await imageRows()).every((row) => row.status === 'gone')).toBe(true);
+  });
+});
+
 describe('bad input', () => {
   it('records each broken file with its reason and embeds the rest', async () => {
     const root = copySample();
@@ -99,27 +142,38 @@ describe('bad input', () => {
     huge.writeUInt32BE(20000, 16);
     huge.writeUInt32BE(20000, 20);
     fs.writeFileSync(path.join(amy, 'huge.png'), huge);
+    // a 150x150 greyscale PNG whose pixel data inflates to 64 MiB instead of the 22,650 bytes its header promises
+    const ihdr = png.subarray(8, 8 + 25);
+    const idat = zlib.deflateSync(Buffer.alloc(64 * 1024 * 1024), { level: 9 });
+    fs.writeFileSync(path.join(amy, 'bomb.png'), Buffer.concat([png.subarray(0, 8), ihdr, pngChunk('IDAT', idat), pngChunk('IEND', Buffer.alloc(0))]));
     await runScanInline({ root, force: false, search: false }, quiet, quiet);
     const rows = new Map((await imageRows()).map((row) => [row.path, row]));
     expect(rows.get('amy/amy1.png')!.status).toBe('ok');
-    for (const name of ['empty.png', 'truncated.png', 'truncated.jpg', 'text.png', 'huge.png']) {
+    for (const name of ['empty.png', 'truncated.png', 'truncated.jpg', 'text.png', 'huge.png', 'bomb.png']) {
       const row = rows.get(`amy/${name}`)!;
       expect(row.status, name).toBe('unreadable');
       expect(row.reason, name).toMatch(/\w+/);
     }
     expect(rows.get('amy/empty.png')!.reason).toMatch(/empty/i);
     expect(rows.get('amy/huge.png')!.reason).toMatch(/pixel|large|MP/i);
+    expect(rows.get('amy/bomb.png')!.reason).toMatch(/inflates to more than the 150x150 its header promises/);
     const { rows: jobs } = await getPool().query(`SELECT done, failed, errors FROM "Job" WHERE "parentId" IS NULL`);
-    expect(jobs[0]).toMatchObject({ done: 40, failed: 5 });
+    expect(jobs[0]).toMatchObject({ done: 40, failed: 6 });
     expect(jobs[0].errors.map((e: { path: string }) => e.path).sort()).toEqual(
-      ['amy/empty.png', 'amy/huge.png', 'amy/text.png', 'amy/truncated.jpg', 'amy/truncated.png'],
+      ['amy/bomb.png', 'amy/empty.png', 'amy/huge.png', 'amy/text.png', 'amy/truncated.jpg', 'amy/truncated.png'],
     );
   });
 
-  it.skipIf(process.getuid?.() === 0)('records an image it may not read', async () => {
+  it('records an image it may not read', async () => {
     const root = copySample();
+    // readable by anyone but for the one image, as the scan runs as an unprivileged user
+    fs.chmodSync(root, 0o755);
     fs.chmodSync(path.join(root, 'amy', 'amy2.png'), 0o000);
-    await runScanInline({ root, force: false, search: false }, quiet, quiet);
+    runUnprivileged(`
+      import { closeDb } from '@/lib/db';
+      import { runScanInline } from '@/lib/services/jobs';
+      await runScanInline({ root: ${JSON.stringify(root)}, force: false, search: false }, () => {}, () => {});
+      await closeDb();`);
     const row = (await imageRows()).find((r) => r.path === 'amy/amy2.png')!;
     expect(row).toMatchObject({ status: 'unreadable', reason: expect.stringMatching(/permission denied/) });
   });

@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, newContext, screenshot, signIn } from '../support/browser';
-import { copySample } from '../support/datasets';
-import { cli } from '../support/e2e-global-setup';
+import { cli, useOwnInstance } from '../support/e2e-instance';
 
-const env = () => ({ DATABASE_URL: inject('e2eDatabaseUrl'), FACESIFT_HOME: inject('e2eHome') });
+// Rescans, settings and users change what other files would read: this file has an instance of its own.
+const app = useOwnInstance();
 
 function call(method: string, path: string, token: string | null, body?: unknown) {
-  return fetch(`${inject('baseUrl')}${path}`, {
+  return fetch(`${app.baseUrl}${path}`, {
     method,
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
@@ -21,22 +22,12 @@ let adminToken: string;
 let curatorToken: string;
 beforeAll(async () => {
   browser = await launchBrowser();
-  adminToken = cli(['token', 'admin'], env()).trim();
-  curatorToken = cli(['token', 'curator'], env()).trim();
+  adminToken = cli(['token', 'admin'], app.env).trim();
+  curatorToken = cli(['token', 'curator'], app.env).trim();
 });
 afterAll(async () => {
   await browser?.close();
 });
-
-/** The e2e database starts empty unless the setup loaded a dataset; then that one stays. */
-async function ensureDatasetRoot(page: Page) {
-  const settings = await (await call('GET', '/api/settings', adminToken)).json();
-  if (settings.datasetRoot) return;
-  await page.goto('/admin/settings');
-  await page.getByRole('textbox', { name: 'Dataset root' }).fill(copySample());
-  await page.getByRole('button', { name: 'Set dataset root' }).click();
-  await page.getByTestId('dataset-root-value').waitFor();
-}
 
 /** Reads a job card's bar every 100 ms until the job reaches `status`; answers every value seen. */
 async function watchProgress(page: Page, jobId: string, status: string, timeoutMs = 150_000): Promise<number[]> {
@@ -93,8 +84,6 @@ describe('admin pages and routes are for admins only', () => {
 
 describe('the jobs API', () => {
   it('starts a scan, reports it with the documented fields, and refuses a second one while it runs', async () => {
-    const page = await signIn(await newContext(browser), 'admin', 'admin-password');
-    await ensureDatasetRoot(page);
     const started = await call('POST', '/api/scans', adminToken, { mode: 'incremental', search: false });
     expect(started.status).toBe(202);
     const { id } = await started.json();
@@ -114,10 +103,9 @@ describe('the jobs API', () => {
 describe('rescans in the browser', () => {
   it('lets an admin start a rescan and watch its progress bar move to 100% without reloading', async () => {
     const page = await signIn(await newContext(browser), 'admin', 'admin-password');
-    await ensureDatasetRoot(page);
     await page.goto('/admin');
     await page.evaluate(() => Object.assign(window, { sameDocument: true }));
-    // embed only: a search would replace the review lists other test files work on
+    // embed only: the search is not what this test watches, and would only make it longer
     await page.getByRole('radio', { name: 'Full', exact: true }).check();
     await page.getByRole('radio', { name: 'Embed only', exact: true }).check();
     const existing = await page.getByTestId('job').count();
@@ -147,7 +135,6 @@ describe('rescans in the browser', () => {
 
   it('cancels a job from its card and retries it to the end', async () => {
     const page = await signIn(await newContext(browser, { colorScheme: 'dark' }), 'admin', 'admin-password');
-    await ensureDatasetRoot(page);
     await page.goto('/admin');
     await page.getByRole('radio', { name: 'Full', exact: true }).check();
     await page.getByRole('radio', { name: 'Embed only', exact: true }).check();
@@ -165,7 +152,7 @@ describe('rescans in the browser', () => {
 
 describe('failures in the browser', () => {
   it('shows why a job failed and, when opened, each failed image with its reason', async () => {
-    const db = new pg.Client({ connectionString: inject('e2eDatabaseUrl') });
+    const db = new pg.Client({ connectionString: app.databaseUrl });
     await db.connect();
     const errors = [
       { path: 'amy/broken.png', reason: 'cannot be read: unexpected end of file' },
@@ -191,12 +178,40 @@ describe('failures in the browser', () => {
   });
 });
 
+describe('a rescan of a root that looks unmounted, in the browser', () => {
+  it('shows why the scan stopped, and offers to accept that most images are gone', async () => {
+    const away = `${app.dataset}.away`;
+    fs.renameSync(app.dataset, away);
+    fs.mkdirSync(app.dataset);
+    try {
+      const page = await signIn(await newContext(browser), 'admin', 'admin-password');
+      await page.goto('/admin');
+      await page.getByRole('radio', { name: 'Embed only', exact: true }).check();
+      const existing = await page.getByTestId('job').count();
+      await page.getByRole('button', { name: 'Start scan' }).click();
+      await expect.poll(() => page.getByTestId('job').count()).toBe(existing + 1);
+      const card = page.getByTestId('job').first();
+      await expect.poll(() => card.getAttribute('data-status'), { timeout: 60_000, interval: 250 }).toBe('failed');
+      expect(await card.getByTestId('job-error').textContent()).toMatch(/finds 40 of the 40 images gone: is the disk unmounted or the folder emptied\? Nothing was marked gone/);
+      expect(await page.getByRole('checkbox', { name: /Accept that most images are gone/ }).isChecked()).toBe(false);
+      await screenshot(page, 'admin-scan-refused-light');
+      const db = new pg.Client({ connectionString: app.databaseUrl });
+      await db.connect();
+      const { rows } = await db.query(`SELECT count(*)::int AS gone FROM "Image" WHERE status = 'gone'`);
+      await db.end();
+      expect(rows[0].gone).toBe(0);
+    } finally {
+      fs.rmSync(app.dataset, { recursive: true });
+      fs.renameSync(away, app.dataset);
+    }
+  });
+});
+
 describe('settings and users in the browser', () => {
   it('shows the similarity histogram with the thresholds marked, and moves a marker as a threshold is typed', async () => {
     for (const colorScheme of ['light', 'dark'] as const) {
       const page = await signIn(await newContext(browser, { colorScheme }), 'admin', 'admin-password');
-      await ensureDatasetRoot(page);
-      await page.goto('/admin/settings');
+        await page.goto('/admin/settings');
       await page.getByTestId('similarity-histogram').waitFor({ timeout: 60_000 });
       expect(await page.getByTestId('threshold-marker').count()).toBeGreaterThanOrEqual(2);
       await page.getByLabel('Cross-identity threshold').fill('0.55');
@@ -228,7 +243,8 @@ describe('settings and users in the browser', () => {
     await page.getByLabel('Name').fill('reviewer');
     await page.getByRole('button', { name: 'Add user' }).click();
     const notice = page.getByTestId('users-notice');
-    await expect.poll(() => notice.textContent()).toMatch(/Added reviewer\. Their password \(shown once\): \S{8,}/);
+    // each answer hashes a password (scrypt, 32 MB): seconds on a loaded machine, past expect.poll's default second
+    await expect.poll(() => notice.textContent(), { timeout: 15_000 }).toMatch(/Added reviewer\. Their password \(shown once\): \S{8,}/);
     const row = page.getByTestId('user-reviewer');
     await row.getByLabel('Role of reviewer').selectOption('admin');
     await expect.poll(() => notice.textContent()).toContain('reviewer is now admin');
@@ -237,7 +253,7 @@ describe('settings and users in the browser', () => {
     await row.getByRole('button', { name: 'Reset password' }).click();
     await row.getByLabel('New password for reviewer').fill('a-new-password');
     await row.getByRole('button', { name: 'Set', exact: true }).click();
-    await expect.poll(() => notice.textContent()).toContain('New password for reviewer: a-new-password');
+    await expect.poll(() => notice.textContent(), { timeout: 15_000 }).toContain('New password for reviewer: a-new-password');
     expect(await page.getByTestId('user-admin').getByRole('button', { name: 'Disable', exact: true }).isDisabled()).toBe(true);
     await screenshot(page, 'admin-users-light');
     const dark = await signIn(await newContext(browser, { colorScheme: 'dark' }), 'admin', 'admin-password');

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { inject } from 'vitest';
+import { ownBaseUrl } from './e2e-instance';
 
 export const artifactsDir = path.resolve(__dirname, '..', 'artifacts', 'screenshots');
 
@@ -16,7 +17,7 @@ export function launchBrowser(): Promise<Browser> {
 
 export function newContext(browser: Browser, options: { colorScheme?: 'light' | 'dark'; width?: number; height?: number } = {}) {
   return browser.newContext({
-    baseURL: inject('baseUrl'),
+    baseURL: ownBaseUrl() ?? inject('baseUrl'),
     viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
     colorScheme: options.colorScheme ?? 'light',
   });

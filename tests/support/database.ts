@@ -7,10 +7,12 @@ export function serverUrl(): string {
   return process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 }
 
-/** A throwaway database with the migrations applied, dropped by the returned function. */
-export async function createTestDatabase(prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
+/**
+ * A throwaway database with the migrations applied, dropped by the returned function. A caller that points
+ * DATABASE_URL at one such database passes the server it had before, or the next one is made from the first.
+ */
+export async function createTestDatabase(prefix: string, server = serverUrl()): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = `${prefix}_${Date.now()}_${randomBytes(3).toString('hex')}`;
-  const server = serverUrl();
   const admin = new pg.Client({ connectionString: server });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);

@@ -1,11 +1,7 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { createTestDatabase } from './database';
-import { copySample } from './datasets';
+import { startInstance } from './e2e-instance';
+
+export { cli } from './e2e-instance';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -16,75 +12,15 @@ declare module 'vitest' {
   }
 }
 
-const root = path.resolve(__dirname, '..', '..');
-const facesift = path.join(root, 'bin', 'facesift');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-export function cli(args: string[], env: Record<string, string>): string {
-  const result = spawnSync(facesift, args, { env: { ...process.env, ...env }, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`facesift ${args.join(' ')} failed: ${result.stderr}`);
-  return result.stdout;
-}
-
 /**
- * The sample with mistakes planted, so a search finds something to review: one of sheldon's images
- * filed under leonard (cross pairs and an outlier), and penny split into two folders (a merge
- * suggestion).
- */
-function plantedSample(): string {
-  const dir = copySample();
-  fs.renameSync(path.join(dir, 'sheldon', 'sheldon5.png'), path.join(dir, 'leonard', 'sheldon5.png'));
-  fs.mkdirSync(path.join(dir, 'penny_b'));
-  for (const file of ['penny4.png', 'penny5.png']) fs.renameSync(path.join(dir, 'penny', file), path.join(dir, 'penny_b', file));
-  return dir;
-}
-
-/**
- * The real thing: `facesift serve` (production build, web server and worker processes) on a
- * throwaway database holding the planted sample, scanned and searched, with an admin and a
- * curator to sign in as.
+ * The instance shared by the test files that only read what it holds (signing in, the API's guards, public
+ * files). Files whose tests change its data start their own (useOwnInstance in ./e2e-instance).
  */
 export default async function setup(project: TestProject) {
-  const database = await createTestDatabase('facesift_e2e');
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'facesift-e2e-'));
-  const env = { DATABASE_URL: database.url, FACESIFT_HOME: home, FACESIFT_MODEL_DIR: process.env.FACESIFT_MODEL_DIR ?? path.join(root, '.facesift', 'models') };
-  cli(['user', 'add', 'admin', '--role', 'admin', '--password', 'admin-password'], env);
-  cli(['user', 'add', 'curator', '--role', 'curator', '--password', 'curator-password'], env);
-  const dataset = plantedSample();
-  cli(['scan', '--root', dataset], env);
-  cli(['search', '--threshold', '0.3'], env);
-  const port = await freePort();
-  const server: ChildProcess = spawn(facesift, ['serve', '--port', String(port)], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'pipe'],
-  });
-  const baseUrl = await new Promise<string>((resolve, reject) => {
-    let stderr = '';
-    server.stderr!.on('data', (chunk: Buffer) => {
-      stderr += chunk;
-      process.stderr.write(chunk);
-      const ready = stderr.match(/facesift is running at (\S+)/);
-      if (ready) resolve(ready[1]);
-    });
-    server.once('exit', (code) => reject(new Error(`facesift serve exited with ${code}:\n${stderr}`)));
-  });
-  project.provide('baseUrl', baseUrl);
-  project.provide('e2eDatabaseUrl', database.url);
-  project.provide('e2eHome', home);
-  project.provide('servePid', server.pid!);
-  return async () => {
-    server.kill('SIGTERM');
-    await new Promise((resolve) => (server.exitCode === null ? server.once('exit', resolve) : resolve(null)));
-    await database.drop();
-    fs.rmSync(home, { recursive: true, force: true });
-    fs.rmSync(dataset, { recursive: true, force: true });
-  };
+  const shared = await startInstance();
+  project.provide('baseUrl', shared.baseUrl);
+  project.provide('e2eDatabaseUrl', shared.databaseUrl);
+  project.provide('e2eHome', shared.home);
+  project.provide('servePid', shared.servePid);
+  return () => shared.stop();
 }

@@ -1,5 +1,6 @@
 import Link from 'next/link';
-import { identitiesRepository } from '@/lib/repositories/identities';
+import { listIdentitiesSchema } from '@/lib/schemas/identities';
+import { searchIdentities } from '@/lib/services/identities';
 import { Panel } from '@/components/ui/panel';
 import { Button } from '@/components/ui/button';
 import { requirePageUser } from '@/lib/auth/page-user';
@@ -10,8 +11,9 @@ const SHOWN = 200;
 
 export default async function PeoplePage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
   await requirePageUser();
-  const q = ((await searchParams).q ?? '').trim();
-  const people = await identitiesRepository.search(q, SHOWN + 1);
+  const query = listIdentitiesSchema.shape.q.safeParse(((await searchParams).q ?? '').trim());
+  const q = query.success ? query.data : '';
+  const people = query.success ? await searchIdentities(q, SHOWN + 1) : [];
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-end justify-between gap-4">

@@ -1,9 +1,10 @@
 import Link from 'next/link';
 import { TabLink, Tabs } from '@/components/ui/tabs';
 import { AppError } from '@/lib/errors';
-import { candidatesRepository } from '@/lib/repositories/candidates';
 import { listOutliersSchema, type ListOutliersQuery } from '@/lib/schemas/candidates';
-import { outlierCards, type OutlierCard as Card } from '@/lib/services/identities';
+import type { OutlierCard as Card } from '@/lib/schemas/responses';
+import { listOutliers } from '@/lib/services/candidates';
+import { outlierCards } from '@/lib/services/identities';
 import { OutlierCard } from '@/components/outliers/outlier-card';
 import { ButtonLink } from '@/components/ui/button';
 import { requirePageUser } from '@/lib/auth/page-user';
@@ -33,7 +34,7 @@ export default async function OutliersPage({ searchParams }: { searchParams: Pro
   let problem = query.success ? null : 'Those filters are not valid';
   if (query.success) {
     try {
-      const page = await candidatesRepository.listOutliers(query.data);
+      const page = await listOutliers(query.data);
       cards = await outlierCards(page.items);
       nextCursor = page.nextCursor;
     } catch (error) {

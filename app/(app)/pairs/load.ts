@@ -1,5 +1,6 @@
-import { candidatesRepository, type PairItem } from '@/lib/repositories/candidates';
-import { encodeCursor } from '@/lib/repositories/keyset';
+import { encodeCursor } from '@/lib/schemas/primitives';
+import type { PairItem } from '@/lib/schemas/responses';
+import { listPairs } from '@/lib/services/candidates';
 import { flipSort, PAGE_SIZE, type PairsView } from '@/components/pairs/view';
 
 const keyOf = (item: PairItem) => encodeCursor(item.similarity, item.id);
@@ -11,13 +12,13 @@ const keyOf = (item: PairItem) => encodeCursor(item.similarity, item.id);
  */
 export async function loadPairsPage(view: PairsView, position: { cursor?: string; before?: string }) {
   if (position.before) {
-    const back = await candidatesRepository.listPairs({ ...view, sort: flipSort(view.sort), cursor: position.before, limit: PAGE_SIZE });
+    const back = await listPairs({ ...view, sort: flipSort(view.sort), cursor: position.before, limit: PAGE_SIZE });
     if (back.nextCursor) {
       const items = back.items.reverse();
       return { items, next: keyOf(items[items.length - 1]), previous: keyOf(items[0]) };
     }
   }
   const cursor = position.before ? undefined : position.cursor;
-  const page = await candidatesRepository.listPairs({ ...view, cursor, limit: PAGE_SIZE });
+  const page = await listPairs({ ...view, cursor, limit: PAGE_SIZE });
   return { items: page.items, next: page.nextCursor, previous: cursor ? (page.items[0] ? keyOf(page.items[0]) : cursor) : null };
 }

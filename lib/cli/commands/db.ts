@@ -1,6 +1,6 @@
 import { prepareDatabase } from '@/lib/db/connection';
 import { stopEmbeddedPostgres } from '@/lib/db/embedded';
-import { log, type CommandValues } from '@/lib/cli/command';
+import { log } from '@/lib/cli/command';
 
 export async function dbMigrateCommand(): Promise<number | void> {
     await prepareDatabase(log);

@@ -7,7 +7,7 @@ import type { CommandSpec } from '@/lib/cli/command';
 export const commands: CommandSpec[] = [
   {
     name: 'scan',
-    usage: 'scan --root DIR [--aligned | --detect] [--model default|PATH] [--preset default|insightface-arcface|face01-japanese-v1] [--force] [--enqueue]',
+    usage: 'scan --root DIR [--aligned | --detect] [--model default|PATH] [--preset default|insightface-arcface|face01-japanese-v1] [--force] [--allow-gone] [--enqueue]',
     summary: 'record every person folder and image under DIR and embed the images that have no embedding yet (--enqueue: leave it to workers, print the job id)',
     options: {
       root: { type: 'string' },
@@ -17,14 +17,15 @@ export const commands: CommandSpec[] = [
       preset: { type: 'string' },
       force: { type: 'boolean' },
       enqueue: { type: 'boolean' },
+      'allow-gone': { type: 'boolean' },
     },
     load: async () => (await import('@/lib/cli/commands/scan')).scanCommand,
   },
   {
     name: 'import-npz',
-    usage: 'import-npz --root DIR [--key NAME]',
+    usage: 'import-npz --root DIR [--key NAME] [--allow-gone]',
     summary: "store the embeddings in each <person>/npKnown.npz (FACE01's format) instead of computing them",
-    options: { root: { type: 'string' }, key: { type: 'string' } },
+    options: { root: { type: 'string' }, key: { type: 'string' }, 'allow-gone': { type: 'boolean' } },
     load: async () => (await import('@/lib/cli/commands/scan')).importNpzCommand,
   },
   {

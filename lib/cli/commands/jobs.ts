@@ -1,6 +1,6 @@
 import { prepareDatabase } from '@/lib/db/connection';
 import { jobIdSchema } from '@/lib/schemas/job-queries';
-import type { JobView } from '@/lib/schemas/job-views';
+import type { JobView } from '@/lib/schemas/responses';
 import { jobFamily, jobsToWaitFor, listJobs } from '@/lib/services/job-views';
 import { intOption, log, UsageError, type CommandValues } from '@/lib/cli/command';
 import { progressReporter } from '@/lib/cli/progress';

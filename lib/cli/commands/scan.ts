@@ -12,7 +12,7 @@ export async function scanCommand(values: CommandValues): Promise<number | void>
     const mode = values.aligned ? ('aligned' as const) : values.detect ? ('detect' as const) : undefined;
     if (mode && !EMBED_MODES.includes(mode)) throw new UsageError(`unknown mode ${mode}`);
     await prepareDatabase();
-    const params = { root: values.root as string | undefined, mode, model: values.model as string | undefined, preset, force: Boolean(values.force), search: false };
+    const params = { root: values.root as string | undefined, mode, model: values.model as string | undefined, preset, force: Boolean(values.force), search: false, allowGone: Boolean(values['allow-gone']) };
     if (values.enqueue) {
       process.stdout.write(`${(await enqueueScan(params)).id}\n`);
       return;
@@ -27,7 +27,7 @@ export async function scanCommand(values: CommandValues): Promise<number | void>
 export async function importNpzCommand(values: CommandValues): Promise<number | void> {
     await prepareDatabase();
     const bar = progressReporter('importing');
-    const job = await jobs.runInline('import-npz', { root: values.root as string | undefined, key: values.key as string | undefined }, { log, onProgress: (s) => bar.update(s) });
+    const job = await jobs.runInline('import-npz', { root: values.root as string | undefined, key: values.key as string | undefined, allowGone: Boolean(values['allow-gone']) }, { log, onProgress: (s) => bar.update(s) });
     bar.end();
     const summary = job.result as unknown as ImportSummary | null;
     if (!summary) throw new Error(job.error ?? `import ${job.id} ended ${job.status}`);

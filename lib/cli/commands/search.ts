@@ -1,6 +1,6 @@
 import { prepareDatabase } from '@/lib/db/connection';
-import { candidatesRepository } from '@/lib/repositories/candidates';
 import { listIdentityPairsSchema, listOutliersSchema, listPairsSchema } from '@/lib/schemas/candidates';
+import { listIdentityPairs, listOutliers, listPairs } from '@/lib/services/candidates';
 import { enqueueJob, runJobInline } from '@/lib/services/jobs';
 import type { SearchSummary } from '@/lib/services/search';
 import { toCsv } from '@/lib/csv';
@@ -54,11 +54,11 @@ export async function candidatesCommand(values: CommandValues): Promise<number |
     await prepareDatabase();
     let items: object[];
     if (type === 'pairs') {
-      items = await collect((cursor, n) => candidatesRepository.listPairs(listPairsSchema.parse({ status, cursor, limit: n })), limit);
+      items = await collect((cursor, n) => listPairs(listPairsSchema.parse({ status, cursor, limit: n })), limit);
     } else if (type === 'identity-pairs') {
-      items = await collect((cursor, n) => candidatesRepository.listIdentityPairs(listIdentityPairsSchema.parse({ status, cursor, limit: n })), limit);
+      items = await collect((cursor, n) => listIdentityPairs(listIdentityPairsSchema.parse({ status, cursor, limit: n })), limit);
     } else {
-      items = await collect((cursor, n) => candidatesRepository.listOutliers(listOutliersSchema.parse({ status, cursor, limit: n })), limit);
+      items = await collect((cursor, n) => listOutliers(listOutliersSchema.parse({ status, cursor, limit: n })), limit);
     }
     if (format === 'json') process.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
     else process.stdout.write(toCsv(type === 'pairs' ? items.map((item) => flattenPair(item as Record<string, unknown>)) : (items as Record<string, unknown>[])));

@@ -1,6 +1,6 @@
 import { startWorker } from '@/workers/worker';
 import { jobHandlers } from '@/workers/handlers';
-import { log, type CommandValues } from '@/lib/cli/command';
+import { log } from '@/lib/cli/command';
 
 export async function workerCommand(): Promise<number | void> {
     const worker = await startWorker(jobHandlers, log);

@@ -41,6 +41,7 @@ export function buildFixList(input: FixListInput): FixList {
     const problem = imagePathProblem(dup.a.path) ?? imagePathProblem(dup.b.path);
     if (problem) return invalid(dup.a.path, `cannot delete a duplicate: ${problem}`, view);
     if (dup.a.path === dup.b.path) return invalid(dup.a.path, 'a duplicate of itself', view);
+    if (dup.sameFile) return invalid(dup.a.path, `cannot delete a duplicate: ${dup.sameFile}`, view);
     if (dup.keepPath !== null && dup.keepPath !== dup.a.path && dup.keepPath !== dup.b.path) {
       return invalid(dup.keepPath, 'the image to keep is neither of the pair', view);
     }

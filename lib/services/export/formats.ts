@@ -3,10 +3,9 @@ import { baseName, compareBytes } from './names';
 import { toShellScript } from './shell-script';
 import type { Action, FixList, OpenCrossPair } from './types';
 
-export type FixListFormat = 'json' | 'csv' | 'sh';
-/** seed-csv is not a form of the fix list: it lists the pairs still open, for scripts built around the seed's CSV. */
-export type ExportFormat = FixListFormat | 'seed-csv';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['json', 'csv', 'seed-csv', 'sh'];
+import type { ExportFormat, FixListFormat } from '@/lib/schemas/export';
+
+export { EXPORT_FORMATS, type ExportFormat, type FixListFormat } from '@/lib/schemas/export';
 
 /** For an HTTP response or a default file name. */
 export const FORMAT_MEDIA: Readonly<Record<ExportFormat, { contentType: string; extension: string }>> = {
@@ -60,9 +59,9 @@ function csvCell(action: Action, column: (typeof CSV_COLUMNS)[number]): string {
 }
 
 /**
- * The seed's format: headerless `name1,name2,similarity`, bare file names, 6 decimals, highest similarity first
- * (ties by the full paths in byte order, so the output is stable), one pair per LF-terminated line as the
- * seed's line-oriented tools (sort, awk, cut) expect.
+ * The pair CSV that datasets like this one were checked by eye with before facesift: headerless
+ * `name1,name2,similarity`, bare file names, 6 decimals, highest similarity first (ties by the full paths in byte
+ * order, so the output is stable), one pair per LF-terminated line as line-oriented tools (sort, awk, cut) expect.
  */
 export function toSeedCsv(pairs: readonly OpenCrossPair[]): string {
   return [...pairs]

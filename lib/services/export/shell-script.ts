@@ -95,6 +95,8 @@ function describeVerdict(v: ConflictVerdict): string {
 // positional parameters ($1, $2) are the only per-call state.
 const SHELL_FUNCTIONS = `exists() { [ -e "$1" ] || [ -L "$1" ]; }
 
+inode() { ls -di -- "$1" | { read -r number rest; printf '%s' "$number"; }; }
+
 # Sets free to $2 when directory $1 has no entry of that name, else to $3 with " (2)", " (3)"... before its extension.
 free_name() {
   free=$2
@@ -123,13 +125,23 @@ fs_move() {
   moved=$((moved + 1))
 }
 
-# $1 image to delete, $2 its duplicate that stays: never delete a copy whose twin is missing.
+# $1 image to delete, $2 its duplicate that stays: never delete a copy whose twin is missing, and never when
+# either is a link or both are one file (a hard link, or a path through a linked folder): the "duplicate" is then
+# the copy to keep itself, and deleting it (or, through a link, what it points to) could delete the only copy.
+# Checked here, at run time, because the dataset may have changed since the export. The same file is told by
+# its inode number (test -ef is not POSIX); two files on different disks with equal numbers are kept, to be safe.
 fs_delete() {
   if ! exists "$ROOT/$1"; then
     printf 'skipped delete, no longer there: %s\\n' "$1"
     skipped=$((skipped + 1))
   elif [ ! -f "$ROOT/$2" ]; then
     printf 'skipped delete of %s: the copy to keep is missing: %s\\n' "$1" "$2"
+    skipped=$((skipped + 1))
+  elif [ -L "$ROOT/$1" ] || [ -L "$ROOT/$2" ]; then
+    printf 'skipped delete of %s: it or the copy to keep (%s) is a symbolic link\\n' "$1" "$2"
+    skipped=$((skipped + 1))
+  elif [ "$(inode "$ROOT/$1")" = "$(inode "$ROOT/$2")" ]; then
+    printf 'skipped delete of %s: it is the same file as the copy to keep: %s\\n' "$1" "$2"
     skipped=$((skipped + 1))
   elif [ "\${FACESIFT_APPLY_DELETES:-}" = 1 ]; then
     rm -f -- "$ROOT/$1"

@@ -21,6 +21,8 @@ export interface DecidedDuplicate extends Decided {
   a: { path: string; size: number };
   b: { path: string; size: number };
   keepPath: string | null;
+  /** Why the two are one file on disk (a link, a hard link), found at export: then nothing may be deleted. */
+  sameFile?: string | null;
 }
 
 /** Two person folders that are the same person; into = the folder chosen, else the smaller (fewer images) into the larger (ties: into the name first in byte order). */

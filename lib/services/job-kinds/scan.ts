@@ -23,7 +23,7 @@ export const scanJob = defineJobKind({
     // a new model means every vector is stale: from here on (a retry too) this scan is a full one
     const force = params.force || modelChanged;
     if (force !== params.force || params.root !== config.root) await mergeParams({ force, root: config.root });
-    const summary = await indexDataset(config.root, log);
+    const summary = await indexDataset(config.root, log, { allowGone: params.allowGone });
     log(
       `${summary.identities} people, ${summary.images} images: ${summary.added} new, ${summary.changed} changed, ${summary.gone} gone` +
         (summary.problems.length ? `, ${summary.problems.length} problems` : ''),

@@ -228,6 +228,22 @@ describe('malformed npz files fail with a message naming the file and the proble
     expectNpzError(() => parseNpz(encodeZip([{ name: 'name.npy', data: v9 }]), file), 'raj/npKnown.npz: name.npy: npy format version 9.0 is not supported');
   });
 
+  it('directory entries that overlap one stream, refused before anything is inflated', () => {
+    // 1 MiB of zeros deflates to about 1 KiB; twelve directory entries naming that one stream would inflate it twelve times.
+    const zeros: NpyInput = { descr: '<f8', shape: [1024, 128], data: Buffer.alloc(1024 * 128 * 8) };
+    const zip = encodeZip([{ name: 'name.npy', data: encodeNpy(unicodeArray(['a'])) }, { name: 'dlib.npy', data: encodeNpy(zeros) }], { compressed: true });
+    const bomb = withAliases(zip, 'dlib.npy', 12);
+    expect(bomb.length).toBeLessThan(8 * 1024);
+    expectNpzError(() => unzip(bomb, file), 'raj/npKnown.npz: dlib.npy overlaps dlib.npy in the archive: refused');
+  });
+
+  it('an entry that runs into the central directory', () => {
+    const zip = encodeZip([{ name: 'name.npy', data: encodeNpy(unicodeArray(['a'])) }]);
+    const cd = zip.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
+    zip.writeUInt32LE(zip.readUInt32LE(cd + 20) + 8, cd + 20);
+    expectNpzError(() => unzip(zip, file), 'raj/npKnown.npz: name.npy overlaps the central directory: refused');
+  });
+
   it('a missing file', async () => {
     await expect(readNpz('/nonexistent/npKnown.npz', { displayName: 'ghost/npKnown.npz' })).rejects.toThrow('ghost/npKnown.npz: cannot be read (ENOENT)');
   });
@@ -283,3 +299,23 @@ describe('readNpz from disk', () => {
     await expect(readNpz(bad, { displayName: '杏野なつ/npKnown.npz' })).rejects.toThrow(/^杏野なつ\/npKnown\.npz: is not a ZIP file/);
   });
 });
+
+/** The zip with `count` more central-directory entries, all copies of `name`'s (same name, same local header and stream). */
+function withAliases(zip: Buffer, name: string, count: number): Buffer {
+  const eocd = zip.length - 22;
+  const cdSize = zip.readUInt32LE(eocd + 12);
+  const cdOffset = zip.readUInt32LE(eocd + 16);
+  let p = cdOffset;
+  let record: Buffer | undefined;
+  while (p < cdOffset + cdSize) {
+    const length = 46 + zip.readUInt16LE(p + 28) + zip.readUInt16LE(p + 30) + zip.readUInt16LE(p + 32);
+    if (zip.subarray(p + 46, p + 46 + zip.readUInt16LE(p + 28)).toString('utf8') === name) record = zip.subarray(p, p + length);
+    p += length;
+  }
+  if (!record) throw new Error(`${name} is not in the zip`);
+  const tail = Buffer.from(zip.subarray(eocd));
+  tail.writeUInt16LE(tail.readUInt16LE(8) + count, 8);
+  tail.writeUInt16LE(tail.readUInt16LE(10) + count, 10);
+  tail.writeUInt32LE(cdSize + count * record.length, 12);
+  return Buffer.concat([zip.subarray(0, eocd), ...Array.from({ length: count }, () => record), tail]);
+}

@@ -1,5 +1,4 @@
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +11,7 @@ import {
   type DatasetProblem,
   type WalkOptions,
 } from '@/lib/dataset/walk';
+import { runUnprivileged } from '@/tests/support/unprivileged';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'facesift-walk-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -166,21 +166,33 @@ describe('walkDataset: symlinks', () => {
     outside = makeTree({ 'secret.png': 'outside', 'person/o.png': '' });
   });
 
-  it('follows symlinks that stay inside the root and refuses those that leave it', async () => {
-    const root = makeTree({ 'amy/amy1.png': '', 'shared/pool.png': '' });
-    symlinkSync('../shared/pool.png', path.join(root, 'amy', 'alias.png'));
+  it('indexes no symlink: one inside the root is a note naming its target, one that leaves it is refused', async () => {
+    const root = makeTree({ 'amy/amy1.png': '', 'common/pool.png': '', 'amy/notes.txt': '' });
+    symlinkSync('../common/pool.png', path.join(root, 'amy', 'alias.png'));
+    symlinkSync('notes.txt', path.join(root, 'amy', 'readme'));
     symlinkSync(path.join(outside, 'secret.png'), path.join(root, 'amy', 'escape.png'));
     symlinkSync(path.join(outside, 'person'), path.join(root, 'escaped-person'));
-    symlinkSync(path.join(root, 'shared'), path.join(root, 'linked-person'));
+    symlinkSync(path.join(root, 'common'), path.join(root, 'linked-person'));
     symlinkSync('../amy/nowhere.png', path.join(root, 'amy', 'broken.png'));
     const { images, problems } = await walk(root);
-    expect(images.map((e) => e.relPath)).toEqual(['amy/alias.png', 'amy/amy1.png', 'linked-person/pool.png', 'shared/pool.png']);
+    expect(images.map((e) => e.relPath)).toEqual(['amy/amy1.png', 'common/pool.png']);
     expect(problems.map((p) => [p.code, p.relPath, p.severity])).toEqual([
+      ['symlink-inside-root', 'amy/alias.png', 'note'],
       ['broken-symlink', 'amy/broken.png', 'error'],
       ['symlink-outside-root', 'amy/escape.png', 'error'],
       ['symlink-outside-root', 'escaped-person', 'error'],
+      ['symlink-inside-root', 'linked-person', 'note'],
     ]);
     expect(problems.find((p) => p.relPath === 'amy/escape.png')!.reason).toMatch(/outside the dataset root/);
+    expect(problems.find((p) => p.relPath === 'amy/alias.png')!.reason).toMatch(/^symlink to common\/pool.png, inside the dataset root: not indexed/);
+  });
+
+  it('never makes an image and a link to it a pair of images', async () => {
+    const root = makeTree({ 'amy/amy1.png': 'the only copy' });
+    symlinkSync('amy1.png', path.join(root, 'amy', 'amy1 link.png'));
+    symlinkSync('amy', path.join(root, 'amy again'));
+    const { relPaths } = await walk(root);
+    expect(relPaths).toEqual(['amy/amy1.png']);
   });
 
   it('judges containment against the real root when the root itself is reached through a symlink', async () => {
@@ -189,8 +201,8 @@ describe('walkDataset: symlinks', () => {
     const link = path.join(tmp, `link-to-root${counter++}`);
     symlinkSync(real, link);
     const { relPaths, problems } = await walk(link);
-    expect(problems).toEqual([]);
-    expect(relPaths).toEqual(['amy/amy1.png', 'amy/same.png']);
+    expect(problems.map((p) => [p.code, p.relPath])).toEqual([['symlink-inside-root', 'amy/same.png']]);
+    expect(relPaths).toEqual(['amy/amy1.png']);
   });
 });
 
@@ -211,12 +223,12 @@ describe('walkDataset: unreadable folders', () => {
     ]);
   });
 
-  it('reports a folder without read permission (EACCES) and goes on', async (ctx) => {
+  it('reports a folder without read permission (EACCES) and goes on', async () => {
     const root = makeTree({ 'a/1.png': '', 'b/2.png': '' });
     chmodSync(path.join(root, 'a'), 0o000);
     try {
-      // Root reads any folder, so as root the walk runs in a child process as the unprivileged user "nobody".
-      const { problems, relPaths } = process.getuid?.() === 0 ? walkAsNobody(root, ctx.skip) : await walk(root);
+      chmodSync(tmp, 0o755);
+      const { problems, relPaths } = walkUnprivileged(root);
       expect(relPaths).toEqual(['b/2.png']);
       expect(problems).toEqual([expect.objectContaining({ code: 'unreadable', relPath: 'a', reason: expect.stringContaining('EACCES') })]);
     } finally {
@@ -225,24 +237,12 @@ describe('walkDataset: unreadable folders', () => {
   });
 });
 
-function walkAsNobody(root: string, skip: (note: string) => never) {
-  const repo = path.resolve(__dirname, '../../..');
-  const script = path.join(tmp, `walk-as-nobody${counter++}.mts`);
-  writeFileSync(
-    script,
-    `import { walkDataset } from ${JSON.stringify(path.join(repo, 'lib/dataset/walk.ts'))};
-     for await (const item of walkDataset(${JSON.stringify(root)})) console.log(JSON.stringify(item));`,
-  );
-  chmodSync(tmp, 0o755);
-  const child = spawnSync(process.execPath, [path.join(repo, 'node_modules/tsx/dist/cli.mjs'), script], {
-    cwd: repo,
-    uid: 65534,
-    gid: 65534,
-    encoding: 'utf8',
-    env: { ...process.env, HOME: tmp },
-  });
-  if (child.status !== 0) skip(`cannot run the walk as user nobody here: ${child.error?.message ?? child.stderr.slice(0, 300)}`);
-  const items = child.stdout.trim().split('\n').map((line) => JSON.parse(line) as DatasetEntry | DatasetProblem);
+/** The walk in a child process as an unprivileged user: root reads every folder whatever its mode. */
+function walkUnprivileged(root: string) {
+  const output = runUnprivileged(`
+    import { walkDataset } from '@/lib/dataset/walk';
+    for await (const item of walkDataset(${JSON.stringify(root)})) console.log(JSON.stringify(item));`);
+  const items = output.trim().split('\n').map((line) => JSON.parse(line) as DatasetEntry | DatasetProblem);
   const images = items.filter((i): i is DatasetEntry => i.kind === 'image');
   return { problems: items.filter((i): i is DatasetProblem => i.kind === 'problem'), relPaths: images.map((e) => e.relPath) };
 }

@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { type RgbImage, decodeToRgb } from '@/lib/embedding/decode';
 import { decodePlainPng } from '@/lib/embedding/png';
+import { pngChunk } from '@/tests/support/png';
 
 const FACE = path.join(process.cwd(), 'tests', 'fixtures', 'faces-bbt', 'amy', 'amy1.png');
 
@@ -36,17 +37,13 @@ function meanAbsDiff(a: Uint8Array, b: Uint8Array): number {
   return sum / a.length;
 }
 
-function chunk(type: string, body: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(body.length, 0);
-  head.write(type, 4, 'ascii');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(zlib.crc32(Buffer.concat([head.subarray(4), body])), 0);
-  return Buffer.concat([head, body, crc]);
-}
-
 /** A PNG that declares width x height pixels but holds almost no data: a decompression bomb's header. */
 function pngHeaderOnly(width: number, height: number): Buffer {
+  return greyPng(width, height, Buffer.alloc(width + 1));
+}
+
+/** An 8-bit greyscale PNG of the given size whose IDAT inflates to `pixelData`, whatever its length. */
+function greyPng(width: number, height: number, pixelData: Buffer): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
@@ -54,9 +51,9 @@ function pngHeaderOnly(width: number, height: number): Buffer {
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   return Buffer.concat([
     signature,
-    chunk('IHDR', ihdr),
-    chunk('IDAT', zlib.deflateSync(Buffer.alloc(width + 1))),
-    chunk('IEND', Buffer.alloc(0)),
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', zlib.deflateSync(pixelData, { level: 9 })),
+    pngChunk('IEND', Buffer.alloc(0)),
   ]);
 }
 
@@ -165,6 +162,14 @@ describe('decodeToRgb', () => {
 });
 
 describe('decodePlainPng', () => {
+  it('refuses pixel data that inflates past what the header promises, and so does decodeToRgb', async () => {
+    // 1000x1000 promises 1,001,000 bytes of filtered rows; these 64 KiB inflate to 64 MiB (a real bomb: 510 KiB to 512 MiB).
+    const bomb = greyPng(1000, 1000, Buffer.alloc(64 * 1024 * 1024));
+    expect(bomb.length).toBeLessThan(100 * 1024);
+    expect(decodePlainPng(bomb)).toEqual({ refused: expect.stringMatching(/inflates to more than the 1000x1000 its header promises/) });
+    expect(await decodeToRgb(bomb)).toMatchObject({ ok: false, code: 'corrupt', reason: expect.stringMatching(/decompression bomb/) });
+  });
+
   it('decodes plain greyscale and RGB PNGs byte-for-byte as sharp does, for every filter type', async () => {
     const pattern = await colourPattern();
     const inputs = [
@@ -177,9 +182,9 @@ describe('decodePlainPng', () => {
     ];
     for (const bytes of inputs) {
       const fast = decodePlainPng(bytes);
-      expect(fast).toBeDefined();
+      if (!fast || 'refused' in fast) throw new Error(`not decoded by the fast path: ${JSON.stringify(fast)}`);
       const viaSharp = await sharp(bytes).toColourspace('srgb').raw().toBuffer();
-      expect(Buffer.from(fast!.data).equals(viaSharp)).toBe(true);
+      expect(Buffer.from(fast.data).equals(viaSharp)).toBe(true);
     }
   });
 

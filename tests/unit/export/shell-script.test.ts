@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -186,6 +186,38 @@ describe.each(SHELLS.map((shell) => [shell.join(' '), shell] as const))('the sh 
     expect(tree(root)).toEqual(afterFirst);
     expect(second.stdout).toContain('skipped move, no longer there: penny/-rf.png');
     expect(second.stdout).toContain(`facesift: moved 0, deleted 0, merged 0 (renamed on merge: 0), skipped ${applyDeletes ? 9 : 7}`);
+  });
+});
+
+describe.each(SHELLS.map((shell) => [shell.join(' '), shell] as const))('the sh script run with %s, on links', (_name, shell) => {
+  /** amy1.png, the only copy, and three other names for it: a symlink, a hard link, and the same path through a linked folder. */
+  function linkedDataset(): string {
+    const root = path.join(tmp, `${datasets++} links`);
+    mkdirSync(path.join(root, 'amy'), { recursive: true });
+    writeFileSync(path.join(root, 'amy/amy1.png'), 'the only copy');
+    symlinkSync('amy1.png', path.join(root, 'amy/amy1 link.png'));
+    linkSync(path.join(root, 'amy/amy1.png'), path.join(root, 'amy/amy1 hard.png'));
+    symlinkSync('amy', path.join(root, 'amy again'));
+    return root;
+  }
+
+  it.each([
+    ['keeping the symlink', 'amy/amy1 link.png', 'amy/amy1.png', 'is a symbolic link'],
+    ['deleting the symlink', 'amy/amy1.png', 'amy/amy1 link.png', 'is a symbolic link'],
+    ['keeping a hard link', 'amy/amy1 hard.png', 'amy/amy1.png', 'is the same file as the copy to keep'],
+    ['keeping the path through a linked folder', 'amy again/amy1.png', 'amy/amy1.png', 'is the same file as the copy to keep'],
+  ])('refuses to delete an image as a duplicate of itself, %s', (_label, keep, drop, reason) => {
+    const root = linkedDataset();
+    const fixList = buildFixList(fixListInput({ datasetRoot: root, duplicates: [duplicate([keep, 13], [drop, 13], keep)] }));
+    expect(fixList.actions).toEqual([expect.objectContaining({ action: 'delete', path: drop, duplicateOf: keep })]);
+    const run = runScript(shell, writeScript(fixList), [root], true);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(readFileSync(path.join(root, 'amy/amy1.png'), 'utf8')).toBe('the only copy');
+    expect(readdirSync(path.join(root, 'amy')).sort()).toEqual(['amy1 hard.png', 'amy1 link.png', 'amy1.png']);
+    expect(run.stdout).toContain(`skipped delete of ${drop}: `);
+    expect(run.stdout).toContain(reason);
+    expect(run.stdout).toContain('deleted 0,');
   });
 });
 

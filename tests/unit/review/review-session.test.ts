@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { decodeCursor, encodeCursor } from '@/lib/repositories/keyset';
+import { decodeCursor, encodeCursor } from '@/lib/schemas/primitives';
 import type { Bundle, PairDetail, Person } from '@/components/pairs/bundle';
 import type { PublicDecision } from '@/components/decision-history';
 import { ReviewSession } from '@/components/pairs/review-session';
@@ -60,7 +60,7 @@ class FakeApi {
     if (pathname === '/api/pairs') {
       const descending = searchParams.get('sort') !== '-similarity';
       const ordered = [...this.pairs].sort((x, y) => (descending ? y.similarity - x.similarity : x.similarity - y.similarity));
-      const after = decodeCursor(searchParams.get('cursor') ?? undefined);
+      const after = searchParams.has('cursor') ? decodeCursor(searchParams.get('cursor')!) : null;
       const rest = after ? ordered.filter((p) => (descending ? p.similarity < after[0] : p.similarity > after[0])) : ordered;
       const limit = Number(searchParams.get('limit'));
       const items = rest.slice(0, limit).map((p) => this.detail(p.id));

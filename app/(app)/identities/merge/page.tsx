@@ -1,8 +1,9 @@
 import Link from 'next/link';
 import { TabLink, Tabs } from '@/components/ui/tabs';
 import { AppError } from '@/lib/errors';
-import { candidatesRepository } from '@/lib/repositories/candidates';
 import { listIdentityPairsSchema, type ListIdentityPairsQuery } from '@/lib/schemas/candidates';
+import type { IdentityPairItem, Page } from '@/lib/schemas/responses';
+import { listIdentityPairs } from '@/lib/services/candidates';
 import { Similarity } from '@/components/similarity';
 import { StatusBadge } from '@/components/status-badge';
 import { ButtonLink } from '@/components/ui/button';
@@ -18,11 +19,11 @@ export default async function MergeSuggestionsPage({ searchParams }: { searchPar
   const params = await searchParams;
   const query = listIdentityPairsSchema.safeParse({ status: params.status || 'open', cursor: params.cursor || undefined, limit: 50 });
   const status = query.success ? query.data.status : 'open';
-  let page: Awaited<ReturnType<typeof candidatesRepository.listIdentityPairs>> = { items: [], nextCursor: null };
+  let page: Page<IdentityPairItem> = { items: [], nextCursor: null };
   let problem = query.success ? null : 'Those filters are not valid';
   if (query.success) {
     try {
-      page = await candidatesRepository.listIdentityPairs(query.data);
+      page = await listIdentityPairs(query.data);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       problem = error.message;

@@ -1,7 +1,7 @@
 import { notFound } from 'next/navigation';
 import { AppError } from '@/lib/errors';
-import { encodeCursor } from '@/lib/repositories/keyset';
 import { idParamSchema } from '@/lib/schemas/candidates';
+import { encodeCursor } from '@/lib/schemas/primitives';
 import { getPair } from '@/lib/services/decisions';
 import { getIdentity } from '@/lib/services/identities';
 import { STRIP_FETCH, type Bundle } from '@/components/pairs/bundle';

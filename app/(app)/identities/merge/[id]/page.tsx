@@ -1,10 +1,11 @@
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { AppError } from '@/lib/errors';
-import { candidatesRepository } from '@/lib/repositories/candidates';
-import { encodeCursor } from '@/lib/repositories/keyset';
 import { idParamSchema } from '@/lib/schemas/candidates';
-import { getMergeSuggestion, type MergeSuggestion } from '@/lib/services/identities';
+import { encodeCursor } from '@/lib/schemas/primitives';
+import type { MergeSuggestion } from '@/lib/schemas/responses';
+import { listIdentityPairs } from '@/lib/services/candidates';
+import { getMergeSuggestion } from '@/lib/services/identities';
 import { Gallery } from '@/components/identities/gallery';
 import { MergeVerdict } from '@/components/identities/merge-review';
 import { Similarity } from '@/components/similarity';
@@ -38,7 +39,7 @@ export default async function MergeSuggestionPage({ params }: { params: Promise<
   await requirePageUser();
   const suggestion = await load((await params).id);
   if (!suggestion) notFound();
-  const next = await candidatesRepository.listIdentityPairs({
+  const next = await listIdentityPairs({
     status: 'open',
     sort: 'score',
     cursor: encodeCursor(suggestion.evidence.score, suggestion.id),
