@@ -140,7 +140,12 @@ export const searchResultsRepository = {
       vectorBytes = new Uint8Array(chunk.vectors.buffer);
       k = 0;
     });
-    for await (const _ of rows) while (ready.length) yield ready.shift()!;
+    try {
+      while (!(await rows.next()).done) while (ready.length) yield ready.shift()!;
+    } finally {
+      // a caller stopping early ends the COPY too
+      await rows.return(undefined);
+    }
     if (k === 0) return;
     yield {
       ...chunk,
