@@ -1,6 +1,6 @@
-import type pg from 'pg';
+import pg from 'pg';
 import { getPool, withTransaction } from '@/lib/db';
-import { copyBinary } from '@/lib/repositories/binary-copy';
+import { copyBinary, copyOut } from '@/lib/repositories/binary-copy';
 import { SUBJECTS } from '@/lib/repositories/decisions';
 import { runTable, RUN_TABLES, type RunTable } from '@/lib/repositories/search-runs';
 
@@ -60,6 +60,18 @@ export interface IdentityPairEvidence {
 }
 
 const LOAD_CHUNK = 10_000;
+const { escapeLiteral } = pg;
+
+/**
+ * For the finish step's scans over a whole run: their cost estimates cross the JIT threshold, and
+ * compiling them took longer (a second and more) than running them.
+ */
+async function queryWithoutJit<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+  return withTransaction(async (client) => {
+    await client.query('SET LOCAL jit = off');
+    return client.query<R>(sql, params);
+  });
+}
 const USABLE = `i.status = 'ok' AND e.model = $1`;
 
 async function copyPairs(client: pg.PoolClient, table: string, pairs: PairRowsToWrite[]) {
@@ -93,39 +105,54 @@ export const searchResultsRepository = {
 
   /**
    * The usable embeddings after `after` up to and including `last` (all when null), in row order,
-   * a chunk at a time: a search never holds more of them than a block.
+   * a chunk at a time: a search never holds more of them than a block. One binary COPY streams the
+   * whole range: the rows are sorted once and vectors come as their stored bytes.
    */
   async *embeddingChunks(model: string, dim: number, after: RowKey, last: RowKey | null): AsyncGenerator<EmbeddingRows> {
-    let from = after;
-    for (;;) {
-      const { rows } = await getPool().query<{ id: number; identityId: number; contentHash: string; path: string; vector: Buffer }>(
-        `SELECT i.id, i."identityId", i."contentHash", i.path, e.vector FROM "Embedding" e JOIN "Image" i ON i.id = e."imageId"
-          WHERE ${USABLE} AND (i."identityId", i.id) > ($2, $3) ${last ? 'AND (i."identityId", i.id) <= ($4, $5)' : ''}
-          ORDER BY i."identityId", i.id LIMIT ${LOAD_CHUNK}`,
-        last ? [model, from[0], from[1], last[0], last[1]] : [model, from[0], from[1]],
-      );
-      if (rows.length === 0) return;
-      const chunk: EmbeddingRows = {
-        imageIds: new Int32Array(rows.length),
-        identityIds: new Int32Array(rows.length),
-        hashes: new Array(rows.length),
-        paths: new Array(rows.length),
-        vectors: new Float32Array(rows.length * dim),
-        dim,
-      };
-      rows.forEach((r, k) => {
-        if (r.vector.length !== dim * 4) throw new Error(`the embedding of ${r.path} has ${r.vector.length} bytes, not ${dim * 4}: rescan with --force`);
-        chunk.imageIds[k] = r.id;
-        chunk.identityIds[k] = r.identityId;
-        chunk.hashes[k] = r.contentHash;
-        chunk.paths[k] = r.path;
-        chunk.vectors.set(new Float32Array(r.vector.buffer.slice(r.vector.byteOffset, r.vector.byteOffset + dim * 4)), k * dim);
-      });
-      yield chunk;
-      const end = rows[rows.length - 1];
-      from = [end.identityId, end.id];
-      if (rows.length < LOAD_CHUNK) return;
+    const key = (row: RowKey) => `(${Math.trunc(row[0])}, ${Math.trunc(row[1])})`;
+    const sql = `SELECT i.id, i."identityId", i."contentHash", i.path, e.vector FROM "Embedding" e JOIN "Image" i ON i.id = e."imageId"
+      WHERE i.status = 'ok' AND e.model = ${escapeLiteral(model)} AND (i."identityId", i.id) > ${key(after)} ${last ? `AND (i."identityId", i.id) <= ${key(last)}` : ''}
+      ORDER BY i."identityId", i.id`;
+    const fresh = (): EmbeddingRows => ({
+      imageIds: new Int32Array(LOAD_CHUNK),
+      identityIds: new Int32Array(LOAD_CHUNK),
+      hashes: [],
+      paths: [],
+      vectors: new Float32Array(LOAD_CHUNK * dim),
+      dim,
+    });
+    const bytesPerVector = dim * 4;
+    const ready: EmbeddingRows[] = [];
+    let chunk = fresh();
+    let vectorBytes = new Uint8Array(chunk.vectors.buffer);
+    let k = 0;
+    const rows = copyOut(sql, 5, ({ bytes, start, length }) => {
+      const path = bytes.toString('utf8', start[3], start[3] + length[3]);
+      if (length[4] !== bytesPerVector) throw new Error(`the embedding of ${path} has ${length[4]} bytes, not ${bytesPerVector}: rescan with --force`);
+      chunk.imageIds[k] = bytes.readInt32BE(start[0]);
+      chunk.identityIds[k] = bytes.readInt32BE(start[1]);
+      chunk.hashes.push(bytes.toString('utf8', start[2], start[2] + length[2]));
+      chunk.paths.push(path);
+      vectorBytes.set(bytes.subarray(start[4], start[4] + bytesPerVector), k * bytesPerVector);
+      if (++k < LOAD_CHUNK) return;
+      ready.push(chunk);
+      chunk = fresh();
+      vectorBytes = new Uint8Array(chunk.vectors.buffer);
+      k = 0;
+    });
+    try {
+      while (!(await rows.next()).done) while (ready.length) yield ready.shift()!;
+    } finally {
+      // a caller stopping early ends the COPY too
+      await rows.return(undefined);
     }
+    if (k === 0) return;
+    yield {
+      ...chunk,
+      imageIds: chunk.imageIds.subarray(0, k),
+      identityIds: chunk.identityIds.subarray(0, k),
+      vectors: chunk.vectors.subarray(0, k * dim),
+    };
   },
 
   async identityNames(): Promise<Map<number, string>> {
@@ -176,7 +203,7 @@ export const searchResultsRepository = {
 
   /** Cross-identity pairs per person pair (ids in ascending order), from the run's written pairs. */
   async identityPairEvidence(runId: number): Promise<IdentityPairEvidence[]> {
-    const { rows } = await getPool().query<IdentityPairEvidence>(
+    const { rows } = await queryWithoutJit<IdentityPairEvidence>(
       `SELECT LEAST("identityAId", "identityBId") AS "identityAId", GREATEST("identityAId", "identityBId") AS "identityBId",
               count(*)::int AS "pairCount", max(similarity) AS "maxSimilarity",
               -- summed in one order, whichever order the tiles wrote them in
@@ -201,20 +228,34 @@ export const searchResultsRepository = {
 
   /**
    * Images of identical content (usable embeddings of the model) with no near-duplicate row of
-   * the run between them yet, by image id: what the finish step adds whatever their cosine.
+   * the run between them yet, by image id, in row order: what the finish step adds whatever their
+   * cosine. Groups of identical content are few and small, so the pairs are formed here: a join
+   * of the run's fresh, unanalysed table against them left the planner guessing (a nested loop
+   * over every near-duplicate per pair took most of a minute at 14,400 images).
    */
   async sameContentWithoutPair(runId: number, model: string): Promise<[number, number][]> {
-    const { rows } = await getPool().query<{ a: number; b: number }>(
-      `WITH usable AS (SELECT i.id, i."identityId", i."contentHash" FROM "Embedding" e JOIN "Image" i ON i.id = e."imageId" WHERE ${USABLE}),
-            shared AS (SELECT "contentHash" FROM usable GROUP BY 1 HAVING count(*) > 1)
-       SELECT x.id AS a, y.id AS b FROM usable x JOIN usable y ON y."contentHash" = x."contentHash" AND (y."identityId", y.id) > (x."identityId", x.id)
-        WHERE x."contentHash" IN (SELECT "contentHash" FROM shared)
-          AND NOT EXISTS (SELECT 1 FROM ${quoted('CandidatePair', runId)} p
-                           WHERE p.kind = 'near_duplicate' AND ((p."imageAId" = x.id AND p."imageBId" = y.id) OR (p."imageAId" = y.id AND p."imageBId" = x.id)))
-        ORDER BY x."identityId", x.id, y."identityId", y.id`,
+    const { rows: groups } = await queryWithoutJit<{ ids: number[]; identityIds: number[] }>(
+      `SELECT array_agg(i.id ORDER BY i."identityId", i.id) AS ids, array_agg(i."identityId" ORDER BY i."identityId", i.id) AS "identityIds"
+         FROM "Embedding" e JOIN "Image" i ON i.id = e."imageId" WHERE ${USABLE} GROUP BY i."contentHash" HAVING count(*) > 1`,
       [model],
     );
-    return rows.map((row) => [row.a, row.b]);
+    if (groups.length === 0) return [];
+    const { rows: found } = await queryWithoutJit<{ a: number; b: number }>(
+      `SELECT "imageAId" AS a, "imageBId" AS b FROM ${quoted('CandidatePair', runId)} WHERE kind = 'near_duplicate' AND "imageAId" = ANY($1::int[])`,
+      [groups.flatMap((group) => group.ids)],
+    );
+    const paired = new Set(found.map(({ a, b }) => `${Math.min(a, b)}:${Math.max(a, b)}`));
+    const pairs: { x: RowKey; y: RowKey }[] = [];
+    for (const { ids, identityIds } of groups) {
+      for (let x = 0; x < ids.length; x++) {
+        for (let y = x + 1; y < ids.length; y++) {
+          if (!paired.has(`${Math.min(ids[x], ids[y])}:${Math.max(ids[x], ids[y])}`)) pairs.push({ x: [identityIds[x], ids[x]], y: [identityIds[y], ids[y]] });
+        }
+      }
+    }
+    const byRow = (a: RowKey, b: RowKey) => a[0] - b[0] || a[1] - b[1];
+    pairs.sort((p, q) => byRow(p.x, q.x) || byRow(p.y, q.y));
+    return pairs.map(({ x, y }) => [x[1], y[1]]);
   },
 
   async embeddingsOf(imageIds: number[], dim: number): Promise<EmbeddingRows> {
@@ -283,7 +324,7 @@ export const searchResultsRepository = {
 
   /** Pairs of the run per kind and per status: the summary and the status ledger's new totals. */
   async pairCounts(runId: number): Promise<{ kind: string; status: string; n: number }[]> {
-    const { rows } = await getPool().query(`SELECT kind::text, status, count(*)::int AS n FROM ${quoted('CandidatePair', runId)} GROUP BY 1, 2`);
+    const { rows } = await queryWithoutJit<{ kind: string; status: string; n: number }>(`SELECT kind::text, status, count(*)::int AS n FROM ${quoted('CandidatePair', runId)} GROUP BY 1, 2`);
     return rows;
   },
 

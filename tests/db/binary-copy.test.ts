@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { getPool } from '@/lib/db';
-import { copyBinary } from '@/lib/repositories/binary-copy';
+import { copyBinary, copyOut } from '@/lib/repositories/binary-copy';
 
 describe('binary COPY', () => {
   it('writes integers, floats, NULLs, booleans, enum labels and Japanese text as they were, over several chunks', async () => {
@@ -40,5 +40,32 @@ describe('binary COPY', () => {
       await client.query('DROP TABLE IF EXISTS empty_copy');
       client.release();
     }
+  });
+
+  it('reads integers, text, NULLs and raw bytea back in order, across chunk boundaries, and frees its connection when stopped early', async () => {
+    const sql = `SELECT n, CASE WHEN n % 4 = 0 THEN NULL ELSE '名前_' || n END, decode(repeat(lpad(to_hex(n % 256), 2, '0'), 2048), 'hex') FROM generate_series(1, 3000) n ORDER BY n`;
+    const seen: { n: number; name: string | null; bytes: number; first: number }[] = [];
+    const all = copyOut(sql, 3, ({ bytes, start, length }) => {
+      seen.push({
+        n: bytes.readInt32BE(start[0]),
+        name: length[1] < 0 ? null : bytes.toString('utf8', start[1], start[1] + length[1]),
+        bytes: length[2],
+        first: bytes[start[2]],
+      });
+    });
+    while (!(await all.next()).done);
+    expect(seen).toHaveLength(3000);
+    for (const k of [0, 2, 3, 1234, 2999]) {
+      const n = k + 1;
+      expect(seen[k]).toEqual({ n, name: n % 4 === 0 ? null : `名前_${n}`, bytes: 2048, first: n % 256 });
+    }
+    let read = 0;
+    const some = copyOut(sql, 3, () => read++);
+    while (read <= 100) await some.next();
+    await some.return(undefined);
+    expect(read).toBeLessThan(3000);
+    const copying = async () =>
+      (await getPool().query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE query LIKE 'COPY (SELECT n, CASE%' AND pid <> pg_backend_pid()`)).rows[0].n;
+    await expect.poll(copying, { timeout: 10_000 }).toBe(0);
   });
 });

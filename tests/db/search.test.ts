@@ -249,6 +249,30 @@ describe('guard rails', () => {
     expect(rows[0].n).toBe(0);
   });
 
+  it('pairs images of identical content once each, whatever their cosine, when they fall in different tiles', async () => {
+    await runScanInline({ root: copySample(), force: false, search: false }, quiet, quiet);
+    // three images of three people, so far apart that no threshold pairs them, made one content
+    const { rows: picked } = await getPool().query<{ id: number }>(
+      `SELECT DISTINCT ON ("identityId") id FROM "Image" ORDER BY "identityId", id LIMIT 3`,
+    );
+    const ids = picked.map((row) => row.id);
+    await getPool().query(`UPDATE "Image" SET "contentHash" = 'same-bytes' WHERE id = ANY($1)`, [ids]);
+    const expected = [
+      [ids[0], ids[1]],
+      [ids[0], ids[2]],
+      [ids[1], ids[2]],
+    ];
+    for (const tileRows of [1, 1_000]) {
+      const job = await jobsRepository.create('search', {}, null);
+      await runSearch({ threshold: 0.99, duplicateThreshold: 0.999, tileRows }, new JobProgress(job.id), quiet);
+      const { rows } = await getPool().query<{ a: number; b: number }>(
+        `SELECT LEAST("imageAId", "imageBId") AS a, GREATEST("imageAId", "imageBId") AS b FROM "CandidatePair" WHERE kind = 'near_duplicate' AND "imageAId" = ANY($1) ORDER BY 1, 2`,
+        [ids],
+      );
+      expect(rows.map(({ a, b }) => [a, b])).toEqual(expected);
+    }
+  });
+
   it('is fine with an empty dataset, one person, and a person with one image', async () => {
     const root = copySample();
     for (const person of fs.readdirSync(root)) fs.rmSync(path.join(root, person), { recursive: true });
