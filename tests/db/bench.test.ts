@@ -17,7 +17,7 @@ describe('npm run bench', () => {
   it('says what machine and instruction path the figures come from, and refuses a benchmark it does not have', () => {
     const run = spawnSync('npx', ['--no-install', 'tsx', 'tests/bench/run.ts', 'no-such-bench'], { cwd: repo, encoding: 'utf8', timeout: 60_000 });
     expect(run.stdout).toMatch(/^machine: .+, \d+ CPUs \(.*\); similarity kernel [\w-]+ \(of [\w, -]+\); ONNX Runtime CPU provider/m);
-    expect(run.stderr).toContain('no benchmark named no-such-bench (there are: scan, search, api-load)');
+    expect(run.stderr).toContain('no benchmark named no-such-bench (there are: scan, join, search, search-tiles, api-load)');
     expect(run.status).toBe(2);
   });
 });
