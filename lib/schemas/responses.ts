@@ -118,6 +118,8 @@ export const identityPairDetailSchema = z.strictObject({
     pairKey: z.string(),
     status: z.string(),
     decisionId: int.nullable(),
+    /** The search run this row belongs to. */
+    runId: int,
     createdAt: z.string(),
   }),
   decisions: z.array(decisionViewSchema),

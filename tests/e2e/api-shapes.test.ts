@@ -48,7 +48,6 @@ describe('API answers keep their shape', () => {
     const identityPairs = await answer('/api/identity-pairs');
     conforms('/api/identity-pairs', pageSchema(identityPairItemSchema), identityPairs);
     const identityPair = await answer(`/api/identity-pairs/${identityPairs.items[0].id}`);
-    console.log('identity pair keys', JSON.stringify(identityPair.pair));
     conforms('/api/identity-pairs/[id]', identityPairDetailSchema, identityPair);
     conforms('/api/outliers', pageSchema(outlierItemSchema), await answer('/api/outliers?kind=all'));
     const people = await answer('/api/identities');
