@@ -60,8 +60,7 @@ export default tseslint.config(
         ...sqlPatterns('app/').map((pattern) => ({ ...pattern, allowTypeImports: false })),
         {
           regex: '^@/lib/(?!(services|schemas)/|(http|errors)$|auth/(guard|page-user|tokens)$)',
-          message:
-            'app/ talks to lib/services only, with the wire types of lib/schemas (plus lib/http, lib/errors and the route guards of lib/auth).',
+          message: 'app/ talks to lib/services only, with the wire types of lib/schemas (plus lib/http, lib/errors and the route guards of lib/auth).',
         },
         { regex: '^(pg-boss|onnxruntime-node|faiss-node|sharp)$', message: 'app/ reaches the queue and engines through lib/services.' },
         relativeLib,
@@ -77,7 +76,8 @@ export default tseslint.config(
         ...sqlPatterns('components/').map((pattern) => ({ ...pattern, allowTypeImports: false })),
         {
           regex: '^@/lib/(?!schemas/|errors$)',
-          message: 'components/ get their data from pages and the API: they import the wire types of lib/schemas (lib/schemas/responses.ts) and nothing else of lib/.',
+          message:
+            'components/ get their data from pages and the API: they import the wire types of lib/schemas (lib/schemas/responses.ts) and nothing else of lib/.',
         },
         { regex: '^(pg-boss|onnxruntime-node|faiss-node|sharp)$', message: 'components/ reach the queue and engines through the API.' },
         relativeLib,

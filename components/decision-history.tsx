@@ -20,7 +20,12 @@ const time = (iso: string) => new Date(iso).toLocaleString('en-GB', { dateStyle:
 
 /** The audit trail of one subject, newest first. */
 export function DecisionHistory({ decisions }: { decisions: PublicDecision[] }) {
-  if (decisions.length === 0) return <p className="text-sm text-stone-500" data-testid="history">No decisions yet.</p>;
+  if (decisions.length === 0)
+    return (
+      <p className="text-sm text-stone-500" data-testid="history">
+        No decisions yet.
+      </p>
+    );
   return (
     <ol className="space-y-1.5 text-sm" data-testid="history">
       {decisions.map((d) => (
@@ -44,7 +49,11 @@ export function ResolvedBy({ resolved }: { resolved: ResolvedByView | null }) {
     <p className="mb-2 flex flex-wrap items-center gap-2 text-sm" data-testid="resolved-by">
       <StatusBadge status={resolved.verdict} />
       <span>{resolved.reason}</span>
-      {resolved.decision && <span className="text-stone-500">· <time dateTime={resolved.decision.decidedAt}>{time(resolved.decision.decidedAt)}</time></span>}
+      {resolved.decision && (
+        <span className="text-stone-500">
+          · <time dateTime={resolved.decision.decidedAt}>{time(resolved.decision.decidedAt)}</time>
+        </span>
+      )}
     </p>
   );
 }

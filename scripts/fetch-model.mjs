@@ -51,13 +51,8 @@ const MODELS = [
   },
 ];
 
-const projectRoot = path.resolve(
-  process.env.FACESIFT_PROJECT_ROOT ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..'),
-);
-const modelDir = path.resolve(
-  process.env.FACESIFT_MODEL_DIR ??
-    path.join(process.env.FACESIFT_HOME ?? path.join(projectRoot, '.facesift'), 'models'),
-);
+const projectRoot = path.resolve(process.env.FACESIFT_PROJECT_ROOT ?? path.join(path.dirname(fileURLToPath(import.meta.url)), '..'));
+const modelDir = path.resolve(process.env.FACESIFT_MODEL_DIR ?? path.join(process.env.FACESIFT_HOME ?? path.join(projectRoot, '.facesift'), 'models'));
 const manifestPath = path.join(modelDir, 'manifest.json');
 
 class SetupError extends Error {}
@@ -97,14 +92,16 @@ function obtainTarball(workDir) {
     });
   } catch (err) {
     // npm's own error ends in a stack trace and log path; its code and first message line say what failed.
-    const lines = String(err.stderr || err.message).split('\n').map((l) => l.replace(/^npm error\s*/, '').trim());
-    const detail = [lines.find((l) => l.startsWith('code ')), lines.find((l) => /error|failed|not found/i.test(l))]
-      .filter(Boolean)
-      .join('; ');
+    const lines = String(err.stderr || err.message)
+      .split('\n')
+      .map((l) => l.replace(/^npm error\s*/, '').trim());
+    const detail = [lines.find((l) => l.startsWith('code ')), lines.find((l) => /error|failed|not found/i.test(l))].filter(Boolean).join('; ');
     throw new SetupError(
       `could not download ${PACKAGE_SPEC} with \`npm pack\` (is the npm registry reachable?)\n  npm said: ${detail}\n` +
         'On a machine without registry access, copy faceplugin-face-recognition-js-0.0.1.tgz from a machine ' +
-        'that has it (`npm pack ' + PACKAGE_SPEC + '`) and rerun with FACESIFT_MODEL_TARBALL=/path/to/it.tgz.',
+        'that has it (`npm pack ' +
+        PACKAGE_SPEC +
+        '`) and rerun with FACESIFT_MODEL_TARBALL=/path/to/it.tgz.',
     );
   }
   const [{ filename }] = JSON.parse(out);
@@ -203,7 +200,7 @@ function testInput(count, seed) {
   let s = seed >>> 0;
   for (let i = 0; i < count; i++) {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    data[i] = s / 2 ** 32 * 2 - 1;
+    data[i] = (s / 2 ** 32) * 2 - 1;
   }
   return data;
 }
@@ -212,10 +209,7 @@ async function verify(file, original, rewritten) {
   // Loaded here so that the up-to-date check above stays instant.
   const { default: ort } = await import('onnxruntime-node');
   const opts = { graphOptimizationLevel: 'all', intraOpNumThreads: 2 };
-  const [a, b] = await Promise.all([
-    ort.InferenceSession.create(original, opts),
-    ort.InferenceSession.create(rewritten, opts),
-  ]);
+  const [a, b] = await Promise.all([ort.InferenceSession.create(original, opts), ort.InferenceSession.create(rewritten, opts)]);
   const inputName = a.inputNames[0];
   const shape = a.inputMetadata[0].shape;
   const per = shape.slice(1).reduce((x, y) => x * y, 1);
@@ -235,12 +229,7 @@ async function verify(file, original, rewritten) {
     const n = r0.length;
     if (pair[name].data.length !== 2 * n) throw new SetupError(`${file}: batch of 2 gave output ${name} of the wrong size.`);
     for (let i = 0; i < n; i++) {
-      worst = Math.max(
-        worst,
-        Math.abs(single[name].data[i] - r0[i]),
-        Math.abs(pair[name].data[i] - r0[i]),
-        Math.abs(pair[name].data[n + i] - r1[i]),
-      );
+      worst = Math.max(worst, Math.abs(single[name].data[i] - r0[i]), Math.abs(pair[name].data[i] - r0[i]), Math.abs(pair[name].data[n + i] - r1[i]));
     }
   }
   await Promise.all([a.release(), b.release()]);
@@ -277,10 +266,7 @@ async function main() {
       console.log(`  ${spec.file}: dynamic batch, ${flushed} denormal weights flushed, max |diff| ${diff.toExponential(1)}`);
     }
     // Written last: its presence with matching hashes is what marks the cache complete.
-    writeAtomically(
-      manifestPath,
-      JSON.stringify({ source: PACKAGE_SPEC, recipeVersion: RECIPE_VERSION, files }, null, 2) + '\n',
-    );
+    writeAtomically(manifestPath, JSON.stringify({ source: PACKAGE_SPEC, recipeVersion: RECIPE_VERSION, files }, null, 2) + '\n');
     console.log(`facesift models: ready in ${modelDir}`);
   } finally {
     fs.rmSync(workDir, { recursive: true, force: true });

@@ -7,7 +7,9 @@ function problem(error: string | undefined, retry: string | undefined): string |
   if (!error) return null;
   if (error !== 'wait') return 'Wrong name or password.';
   const seconds = Number(retry);
-  return Number.isInteger(seconds) && seconds > 0 ? `Too many sign-in attempts: try again in ${seconds} second${seconds === 1 ? '' : 's'}.` : 'Too many sign-in attempts: try again later.';
+  return Number.isInteger(seconds) && seconds > 0
+    ? `Too many sign-in attempts: try again in ${seconds} second${seconds === 1 ? '' : 's'}.`
+    : 'Too many sign-in attempts: try again later.';
 }
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ error?: string; retry?: string; next?: string }> }) {

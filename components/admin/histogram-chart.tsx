@@ -81,10 +81,7 @@ export function HistogramChart({
       : (share: number) => PAD.top + PLOT_H * (1 - share / maxShare);
   const base = PAD.top + PLOT_H;
   const decadeStep = floor < -4 ? 2 : 1;
-  const yTicks =
-    scale === 'log'
-      ? Array.from({ length: Math.floor(-floor / decadeStep) + 1 }, (_, k) => 10 ** (-k * decadeStep))
-      : [0, maxShare / 2, maxShare];
+  const yTicks = scale === 'log' ? Array.from({ length: Math.floor(-floor / decadeStep) + 1 }, (_, k) => 10 ** (-k * decadeStep)) : [0, maxShare / 2, maxShare];
   const xTicks: number[] = [];
   for (let t = Math.round(lo * 10); t <= Math.round(hi * 10); t++) xTicks.push(t / 10);
   const labelEvery = xTicks.length > 12 ? 2 : 1;

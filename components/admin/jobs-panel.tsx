@@ -40,7 +40,21 @@ function useJobs(initial: JobView[]) {
   return { jobs, offline, refresh };
 }
 
-function Choice({ name, value, checked, onChange, title, hint }: { name: string; value: string; checked: boolean; onChange: () => void; title: string; hint: string }) {
+function Choice({
+  name,
+  value,
+  checked,
+  onChange,
+  title,
+  hint,
+}: {
+  name: string;
+  value: string;
+  checked: boolean;
+  onChange: () => void;
+  title: string;
+  hint: string;
+}) {
   const id = useId();
   return (
     <label className="flex cursor-pointer gap-2 rounded-md border border-stone-200 p-3 has-checked:border-sky-600 has-checked:bg-sky-50 dark:border-stone-700 dark:has-checked:border-sky-500 dark:has-checked:bg-sky-950/40">
@@ -110,19 +124,47 @@ function StartScanForm({ datasetRoot, onStarted }: { datasetRoot: string | null;
         </div>
         <fieldset className="grid gap-3 md:grid-cols-2">
           <legend className="sr-only">Which images</legend>
-          <Choice name="mode" value="incremental" checked={mode === 'incremental'} onChange={() => setMode('incremental')} title="Incremental" hint="Only new and changed images are embedded: seconds on an unchanged dataset." />
-          <Choice name="mode" value="full" checked={mode === 'full'} onChange={() => setMode('full')} title="Full" hint="Every image is embedded again, e.g. after replacing the model files." />
+          <Choice
+            name="mode"
+            value="incremental"
+            checked={mode === 'incremental'}
+            onChange={() => setMode('incremental')}
+            title="Incremental"
+            hint="Only new and changed images are embedded: seconds on an unchanged dataset."
+          />
+          <Choice
+            name="mode"
+            value="full"
+            checked={mode === 'full'}
+            onChange={() => setMode('full')}
+            title="Full"
+            hint="Every image is embedded again, e.g. after replacing the model files."
+          />
         </fieldset>
         <fieldset className="grid gap-3 md:grid-cols-2">
           <legend className="sr-only">What to do after embedding</legend>
-          <Choice name="search" value="search" checked={search} onChange={() => setSearch(true)} title="Embed + search" hint="Then find cross-identity pairs, duplicates, outliers and merge suggestions anew." />
-          <Choice name="search" value="embed" checked={!search} onChange={() => setSearch(false)} title="Embed only" hint="Update the vectors; the review lists stay as they are until the next search." />
+          <Choice
+            name="search"
+            value="search"
+            checked={search}
+            onChange={() => setSearch(true)}
+            title="Embed + search"
+            hint="Then find cross-identity pairs, duplicates, outliers and merge suggestions anew."
+          />
+          <Choice
+            name="search"
+            value="embed"
+            checked={!search}
+            onChange={() => setSearch(false)}
+            title="Embed only"
+            hint="Update the vectors; the review lists stay as they are until the next search."
+          />
         </fieldset>
         <label className="flex items-start gap-2 text-sm text-stone-600 dark:text-stone-400">
           <input type="checkbox" checked={allowGone} onChange={(event) => setAllowGone(event.target.checked)} className="mt-1 accent-sky-700" />
           <span>
-            Accept that most images are gone. A scan that finds more than half of the images missing stops without changing them, since an
-            unmounted disk looks just like that; tick this only when they really were removed.
+            Accept that most images are gone. A scan that finds more than half of the images missing stops without changing them, since an unmounted disk looks
+            just like that; tick this only when they really were removed.
           </span>
         </label>
         <div className="flex items-center gap-3">
@@ -174,7 +216,9 @@ export function JobsPanel({ initialJobs, datasetRoot }: { initialJobs: JobView[]
           </p>
         )}
         {jobs.length === 0 ? (
-          <p className="rounded-lg border border-dashed border-stone-300 p-6 text-center text-stone-500 dark:border-stone-700 dark:text-stone-400">No jobs yet.</p>
+          <p className="rounded-lg border border-dashed border-stone-300 p-6 text-center text-stone-500 dark:border-stone-700 dark:text-stone-400">
+            No jobs yet.
+          </p>
         ) : (
           <ul className="space-y-3" data-testid="jobs">
             {jobs.map((job) => (

@@ -43,7 +43,8 @@ function Charts({
   const sameAbove = shareFrom(histogram.same, from, binWidth, cross);
   const differentAbove = shareFrom(histogram.different, from, binWidth, cross);
   const duplicates =
-    shareFrom(histogram.same, from, binWidth, duplicate) * dataset.samePairs + shareFrom(histogram.different, from, binWidth, duplicate) * dataset.differentPairs;
+    shareFrom(histogram.same, from, binWidth, duplicate) * dataset.samePairs +
+    shareFrom(histogram.different, from, binWidth, duplicate) * dataset.differentPairs;
   const flagged = histogram.outliers && 1 - shareFrom(histogram.outliers.counts, from, binWidth, outlier);
   return (
     <div className="space-y-6" data-testid="similarity-histogram">
@@ -55,8 +56,18 @@ function Charts({
           binWidth={binWidth}
           scale={scale}
           series={[
-            { label: `different folders (${formatCount(sample.differentPairs)} pairs)`, counts: histogram.different, tone: 'fill-stone-400/40 stroke-stone-500 dark:fill-stone-500/30 dark:stroke-stone-400', swatch: 'bg-stone-400' },
-            { label: `same folder (${formatCount(sample.samePairs)} pairs)`, counts: histogram.same, tone: 'fill-sky-500/35 stroke-sky-600 dark:fill-sky-400/30 dark:stroke-sky-400', swatch: 'bg-sky-500' },
+            {
+              label: `different folders (${formatCount(sample.differentPairs)} pairs)`,
+              counts: histogram.different,
+              tone: 'fill-stone-400/40 stroke-stone-500 dark:fill-stone-500/30 dark:stroke-stone-400',
+              swatch: 'bg-stone-400',
+            },
+            {
+              label: `same folder (${formatCount(sample.samePairs)} pairs)`,
+              counts: histogram.same,
+              tone: 'fill-sky-500/35 stroke-sky-600 dark:fill-sky-400/30 dark:stroke-sky-400',
+              swatch: 'bg-sky-500',
+            },
           ]}
           markers={[
             { label: 'cross-identity', value: cross, tone: 'stroke-red-600 fill-red-700 dark:stroke-red-400 dark:fill-red-400' },
@@ -64,16 +75,15 @@ function Charts({
           ]}
         />
         <p className="text-sm" data-testid="threshold-effect">
-          At <strong>{cross.toFixed(2)}</strong>, {pct(sameAbove)} of same-folder pairs score above the line: a person filed under two names
-          would show up. About <strong>{formatCount(Math.round(differentAbove * dataset.differentPairs))}</strong> different-folder pairs (
-          {pct(differentAbove)}) would be listed for review; about {formatCount(Math.round(duplicates))} pairs score {duplicate.toFixed(2)} or more
-          and count as near-duplicates.
+          At <strong>{cross.toFixed(2)}</strong>, {pct(sameAbove)} of same-folder pairs score above the line: a person filed under two names would show up.
+          About <strong>{formatCount(Math.round(differentAbove * dataset.differentPairs))}</strong> different-folder pairs ({pct(differentAbove)}) would be
+          listed for review; about {formatCount(Math.round(duplicates))} pairs score {duplicate.toFixed(2)} or more and count as near-duplicates.
         </p>
         <p className={hint}>
           {sample.allPairs ? 'Every pair of ' : 'Random pairs of '}
           {formatCount(sample.images)} images in {formatCount(sample.identities)} folders
-          {sample.images < dataset.images ? ` (a random sample of the ${formatCount(dataset.images)} embedded images)` : ''}; model {histogram.model}. Pairs within a folder include
-          its mistakes: the left tail of the blue area is where misfiled images sit.
+          {sample.images < dataset.images ? ` (a random sample of the ${formatCount(dataset.images)} embedded images)` : ''}; model {histogram.model}. Pairs
+          within a folder include its mistakes: the left tail of the blue area is where misfiled images sit.
         </p>
       </div>
       <div className="space-y-2">
@@ -85,12 +95,19 @@ function Charts({
               from={from}
               binWidth={binWidth}
               scale={scale}
-              series={[{ label: `images (${formatCount(histogram.outliers.images)})`, counts: histogram.outliers.counts, tone: 'fill-amber-500/35 stroke-amber-600 dark:fill-amber-400/30 dark:stroke-amber-400', swatch: 'bg-amber-500' }]}
+              series={[
+                {
+                  label: `images (${formatCount(histogram.outliers.images)})`,
+                  counts: histogram.outliers.counts,
+                  tone: 'fill-amber-500/35 stroke-amber-600 dark:fill-amber-400/30 dark:stroke-amber-400',
+                  swatch: 'bg-amber-500',
+                },
+              ]}
               markers={[{ label: 'outlier', value: outlier, tone: 'stroke-red-600 fill-red-700 dark:stroke-red-400 dark:fill-red-400' }]}
             />
             <p className="text-sm">
-              Images left of the line are flagged as outliers: about <strong>{formatCount(Math.round(flagged * histogram.outliers.images))}</strong> ({pct(flagged)}) at{' '}
-              {outlier.toFixed(2)}. Scores are from the latest search.
+              Images left of the line are flagged as outliers: about <strong>{formatCount(Math.round(flagged * histogram.outliers.images))}</strong> (
+              {pct(flagged)}) at {outlier.toFixed(2)}. Scores are from the latest search.
             </p>
           </>
         ) : (
@@ -209,7 +226,13 @@ export function SettingsForm({ initial, histogram }: { initial: SettingsView; hi
             <label htmlFor="model" className="block text-sm font-medium">
               Recognition model
             </label>
-            <input id="model" value={model} onChange={(event) => setModel(event.target.value)} className="field font-mono text-sm" placeholder="default or /path/to/model.onnx" />
+            <input
+              id="model"
+              value={model}
+              onChange={(event) => setModel(event.target.value)}
+              className="field font-mono text-sm"
+              placeholder="default or /path/to/model.onnx"
+            />
             <p className={hint}>
               <code>default</code> (the bundled model) or the absolute path of an .onnx file on the server.
             </p>
@@ -237,7 +260,12 @@ export function SettingsForm({ initial, histogram }: { initial: SettingsView; hi
             Thresholds
           </h2>
           <label className="flex items-center gap-2 text-sm text-stone-600 dark:text-stone-400">
-            <input type="checkbox" checked={scale === 'log'} onChange={(event) => setScale(event.target.checked ? 'log' : 'linear')} className="accent-sky-700" />
+            <input
+              type="checkbox"
+              checked={scale === 'log'}
+              onChange={(event) => setScale(event.target.checked ? 'log' : 'linear')}
+              className="accent-sky-700"
+            />
             log scale (shows the thin tails)
           </label>
         </div>
@@ -282,8 +310,8 @@ export function SettingsForm({ initial, histogram }: { initial: SettingsView; hi
           Skip folders
         </h2>
         <label htmlFor="skipFolders" className={`block ${hint}`}>
-          Folders inside a person folder that hold images which are <em>not</em> that person (one name per line; case does not matter). Any other
-          folder inside a person folder is skipped with a note in the scan.
+          Folders inside a person folder that hold images which are <em>not</em> that person (one name per line; case does not matter). Any other folder inside
+          a person folder is skipped with a note in the scan.
         </label>
         <textarea id="skipFolders" rows={6} value={skipFolders} onChange={(event) => setSkipFolders(event.target.value)} className="field font-mono text-sm" />
       </Panel>
@@ -293,7 +321,10 @@ export function SettingsForm({ initial, histogram }: { initial: SettingsView; hi
           {busy ? 'Saving…' : 'Save settings'}
         </Button>
         {message && (
-          <p role={message.ok ? 'status' : 'alert'} className={`text-sm ${message.ok ? 'text-emerald-700 dark:text-emerald-400' : 'text-red-700 dark:text-red-400'}`}>
+          <p
+            role={message.ok ? 'status' : 'alert'}
+            className={`text-sm ${message.ok ? 'text-emerald-700 dark:text-emerald-400' : 'text-red-700 dark:text-red-400'}`}
+          >
             {message.text}
           </p>
         )}

@@ -23,9 +23,7 @@ function PasswordReset({ user, onDone }: { user: UserRow; onDone: (text: string)
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
   if (!open) {
-    return (
-      <Button onClick={() => setOpen(true)}>Reset password</Button>
-    );
+    return <Button onClick={() => setOpen(true)}>Reset password</Button>;
   }
   const submit = async (event: React.FormEvent) => {
     event.preventDefault();
@@ -83,9 +81,13 @@ export function UsersAdmin({ initial, currentUserId }: { initial: UserRow[]; cur
   const add = (event: React.FormEvent) => {
     event.preventDefault();
     // POST /api/users updates an existing name; adding is never a quiet password reset
-    if (users.some((user) => user.name === name.trim())) return setNotice({ ok: false, text: `${name.trim()} already exists: change their role or reset their password below.` });
+    if (users.some((user) => user.name === name.trim()))
+      return setNotice({ ok: false, text: `${name.trim()} already exists: change their role or reset their password below.` });
     return run(async () => {
-      const added = await api<UserRow & { generatedPassword?: string }>('/api/users', { method: 'POST', body: { name, role, ...(password ? { password } : {}) } });
+      const added = await api<UserRow & { generatedPassword?: string }>('/api/users', {
+        method: 'POST',
+        body: { name, role, ...(password ? { password } : {}) },
+      });
       setName('');
       setPassword('');
       return added.generatedPassword ? `Added ${added.name}. Their password (shown once): ${added.generatedPassword}` : `Added ${added.name}.`;
@@ -188,7 +190,13 @@ export function UsersAdmin({ initial, currentUserId }: { initial: UserRow[]; cur
                     <Button
                       disabled={self}
                       title={self ? 'You cannot disable yourself' : undefined}
-                      onClick={() => update(user, { disabled: !user.disabled }, `${user.name} is ${user.disabled ? 'active again' : 'disabled: they can no longer sign in or use their tokens'}.`)}
+                      onClick={() =>
+                        update(
+                          user,
+                          { disabled: !user.disabled },
+                          `${user.name} is ${user.disabled ? 'active again' : 'disabled: they can no longer sign in or use their tokens'}.`,
+                        )
+                      }
                     >
                       {user.disabled ? 'Enable' : 'Disable'}
                     </Button>

@@ -10,7 +10,10 @@ const PROBLEMS: Record<string, string> = { unreadable: 'unreadable', no_face: 'n
 export function Gallery({ identity, images, dense = false, testId }: { identity: string; images: GalleryImage[]; dense?: boolean; testId?: string }) {
   if (images.length === 0) return <p className="text-sm text-stone-500">No images in this folder.</p>;
   return (
-    <ul className={`grid gap-3 ${dense ? 'grid-cols-[repeat(auto-fill,minmax(7rem,1fr))]' : 'grid-cols-[repeat(auto-fill,minmax(10rem,1fr))]'}`} data-testid={testId}>
+    <ul
+      className={`grid gap-3 ${dense ? 'grid-cols-[repeat(auto-fill,minmax(7rem,1fr))]' : 'grid-cols-[repeat(auto-fill,minmax(10rem,1fr))]'}`}
+      data-testid={testId}
+    >
       {images.map((image) => {
         const flagged = image.outlier?.flagged;
         return (

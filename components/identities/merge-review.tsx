@@ -89,7 +89,8 @@ export function MergeVerdict({ suggestion, nextId, children }: { suggestion: Mer
     </button>
   );
   const same = 'border-amber-300 hover:bg-amber-50 aria-pressed:bg-amber-100 dark:border-amber-900 dark:hover:bg-amber-950 dark:aria-pressed:bg-amber-950';
-  const different = 'border-emerald-300 hover:bg-emerald-50 aria-pressed:bg-emerald-100 dark:border-emerald-900 dark:hover:bg-emerald-950 dark:aria-pressed:bg-emerald-950';
+  const different =
+    'border-emerald-300 hover:bg-emerald-50 aria-pressed:bg-emerald-100 dark:border-emerald-900 dark:hover:bg-emerald-950 dark:aria-pressed:bg-emerald-950';
 
   return (
     <div className="space-y-3" data-testid="merge-verdict" data-keys={keysReady ? 'ready' : undefined}>
@@ -105,7 +106,11 @@ export function MergeVerdict({ suggestion, nextId, children }: { suggestion: Mer
             <Kbd>u</Kbd> Undo
           </Button>
           {nextId !== null && (
-            <Link href={`/identities/merge/${nextId}`} className="inline-flex items-center gap-2 rounded-md px-3 py-1.5 text-sm hover:bg-stone-200/60 dark:hover:bg-stone-800" aria-keyshortcuts="j">
+            <Link
+              href={`/identities/merge/${nextId}`}
+              className="inline-flex items-center gap-2 rounded-md px-3 py-1.5 text-sm hover:bg-stone-200/60 dark:hover:bg-stone-800"
+              aria-keyshortcuts="j"
+            >
               Next suggestion <Kbd>j</Kbd>
             </Link>
           )}
@@ -115,10 +120,14 @@ export function MergeVerdict({ suggestion, nextId, children }: { suggestion: Mer
         </div>
       </div>
       {problem && (
-        <p role="alert" className="rounded-md bg-amber-50 px-4 py-2.5 text-sm text-amber-950 ring-1 ring-amber-300 dark:bg-amber-950 dark:text-amber-100 dark:ring-amber-800">
+        <p
+          role="alert"
+          className="rounded-md bg-amber-50 px-4 py-2.5 text-sm text-amber-950 ring-1 ring-amber-300 dark:bg-amber-950 dark:text-amber-100 dark:ring-amber-800"
+        >
           {problem.current ? (
             <>
-              <strong>Conflict:</strong> {problem.current.decidedBy} decided this suggestion first ({describeDecision(problem.current)}). Your verdict was not saved.{' '}
+              <strong>Conflict:</strong> {problem.current.decidedBy} decided this suggestion first ({describeDecision(problem.current)}). Your verdict was not
+              saved.{' '}
               <button type="button" className="underline" onClick={() => window.location.reload()}>
                 Reload
               </button>

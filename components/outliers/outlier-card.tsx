@@ -22,7 +22,11 @@ function Strip({ title, href, images }: { title: string; href: string; images: T
         {title}
       </Link>
       <div className="flex gap-1">
-        {images.length === 0 ? <span className="text-xs text-stone-400">no other images</span> : images.map((image) => <Thumb key={image.id} image={image} size="sm" />)}
+        {images.length === 0 ? (
+          <span className="text-xs text-stone-400">no other images</span>
+        ) : (
+          images.map((image) => <Thumb key={image.id} image={image} size="sm" />)
+        )}
       </div>
     </div>
   );

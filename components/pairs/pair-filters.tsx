@@ -47,9 +47,29 @@ export function PairFilters({ view }: { view: PairsView }) {
       <fieldset className="flex flex-col gap-1">
         <legend className="mb-1 text-xs font-medium text-stone-500">Similarity</legend>
         <div className="flex items-center gap-1.5">
-          <input aria-label="Minimum similarity" type="number" step="0.01" min="-1" max="1" value={min} onChange={(event) => setMin(event.target.value)} placeholder="min" className="field h-9 w-20 py-1" />
+          <input
+            aria-label="Minimum similarity"
+            type="number"
+            step="0.01"
+            min="-1"
+            max="1"
+            value={min}
+            onChange={(event) => setMin(event.target.value)}
+            placeholder="min"
+            className="field h-9 w-20 py-1"
+          />
           <span className="text-stone-400">–</span>
-          <input aria-label="Maximum similarity" type="number" step="0.01" min="-1" max="1" value={max} onChange={(event) => setMax(event.target.value)} placeholder="max" className="field h-9 w-20 py-1" />
+          <input
+            aria-label="Maximum similarity"
+            type="number"
+            step="0.01"
+            min="-1"
+            max="1"
+            value={max}
+            onChange={(event) => setMax(event.target.value)}
+            placeholder="max"
+            className="field h-9 w-20 py-1"
+          />
         </div>
       </fieldset>
       <Button type="submit" variant="primary" className="h-9">

@@ -42,7 +42,8 @@ const HELP: [string[], string][] = [
 const TONES: Record<Tone, string> = {
   rose: 'border-rose-300 hover:bg-rose-50 dark:border-rose-900 dark:hover:bg-rose-950 aria-pressed:bg-rose-100 dark:aria-pressed:bg-rose-950',
   violet: 'border-violet-300 hover:bg-violet-50 dark:border-violet-900 dark:hover:bg-violet-950 aria-pressed:bg-violet-100 dark:aria-pressed:bg-violet-950',
-  emerald: 'border-emerald-300 hover:bg-emerald-50 dark:border-emerald-900 dark:hover:bg-emerald-950 aria-pressed:bg-emerald-100 dark:aria-pressed:bg-emerald-950',
+  emerald:
+    'border-emerald-300 hover:bg-emerald-50 dark:border-emerald-900 dark:hover:bg-emerald-950 aria-pressed:bg-emerald-100 dark:aria-pressed:bg-emerald-950',
 };
 
 /** The key of the button that matches a pair's latest decision, to show it pressed. */
@@ -51,7 +52,7 @@ function decidedKey(pair: PairDetail): string | null {
   if (!latest || latest.verdict !== pair.status) return null;
   if (latest.verdict === 'duplicate') return '4';
   if (latest.verdict === 'fine') return '5';
-  return latest.verdict === 'mislabeled' ? ({ a: '1', b: '2', merge: '3' } as Record<string, string>)[latest.side ?? ''] ?? null : null;
+  return latest.verdict === 'mislabeled' ? (({ a: '1', b: '2', merge: '3' } as Record<string, string>)[latest.side ?? ''] ?? null) : null;
 }
 
 export function PairReview({ initial, view, cursor }: { initial: Bundle; view: PairsView; cursor: string }) {
@@ -224,7 +225,8 @@ function Side({ letter, pair, person }: { letter: 'A' | 'B'; pair: PairDetail; p
   const side = letter === 'A' ? pair.a : pair.b;
   const [size, setSize] = useState<{ id: number; text: string } | null>(null);
   const measure = (image: HTMLImageElement | null) => {
-    if (image?.complete && image.naturalWidth && size?.id !== side.imageId) setSize({ id: side.imageId, text: `${image.naturalWidth} × ${image.naturalHeight}` });
+    if (image?.complete && image.naturalWidth && size?.id !== side.imageId)
+      setSize({ id: side.imageId, text: `${image.naturalWidth} × ${image.naturalHeight}` });
   };
   const strip = stripImages(person, pair);
   const others = Math.max(0, person.imageCount - [pair.a, pair.b].filter((image) => image.identity === person.name).length);
@@ -261,7 +263,10 @@ function Side({ letter, pair, person }: { letter: 'A' | 'B'; pair: PairDetail; p
             <Thumb key={image.id} image={image} className={image.outlier?.flagged ? 'ring-2 ring-amber-400' : ''} />
           ))}
           {others > strip.length && (
-            <Link href={`/identities/${person.id}`} className="flex size-12 shrink-0 items-center justify-center rounded bg-stone-100 text-xs text-stone-500 hover:underline dark:bg-stone-800">
+            <Link
+              href={`/identities/${person.id}`}
+              className="flex size-12 shrink-0 items-center justify-center rounded bg-stone-100 text-xs text-stone-500 hover:underline dark:bg-stone-800"
+            >
               all →
             </Link>
           )}
@@ -279,7 +284,11 @@ function NoticeBanner({ notice, view, onReload, onDismiss }: { notice: Notice; v
   };
   const current = notice.current;
   return (
-    <div role="alert" className={`flex flex-wrap items-center gap-3 rounded-md px-4 py-2.5 text-sm ring-1 ${styles[notice.kind]}`} data-testid={`notice-${notice.kind}`}>
+    <div
+      role="alert"
+      className={`flex flex-wrap items-center gap-3 rounded-md px-4 py-2.5 text-sm ring-1 ${styles[notice.kind]}`}
+      data-testid={`notice-${notice.kind}`}
+    >
       <span className="min-w-0 flex-1">
         {notice.kind === 'conflict' && current ? (
           <>

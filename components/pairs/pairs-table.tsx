@@ -55,7 +55,11 @@ export function PairsTable({ items, view }: { items: PairItem[]; view: PairsView
       },
     }),
     column.accessor('similarity', { header: 'Similarity', enableSorting: true, cell: (info) => <Similarity value={info.getValue()} /> }),
-    column.accessor('kind', { header: 'Kind', enableSorting: false, cell: (info) => <span className="text-stone-600 dark:text-stone-400">{KIND_LABELS[info.getValue()]}</span> }),
+    column.accessor('kind', {
+      header: 'Kind',
+      enableSorting: false,
+      cell: (info) => <span className="text-stone-600 dark:text-stone-400">{KIND_LABELS[info.getValue()]}</span>,
+    }),
     column.accessor('status', { header: 'Status', enableSorting: false, cell: (info) => <StatusBadge status={info.getValue()} /> }),
   ];
 

@@ -88,7 +88,11 @@ function Strip({ name, images }: { name: string; images: ThumbImage[] | undefine
   return (
     <div className="space-y-1">
       <p className="text-xs text-stone-500">other images of {name}</p>
-      <div className="flex flex-wrap gap-1">{(images ?? []).map((image) => <Thumb key={image.id} image={image} size="md" />)}</div>
+      <div className="flex flex-wrap gap-1">
+        {(images ?? []).map((image) => (
+          <Thumb key={image.id} image={image} size="md" />
+        ))}
+      </div>
     </div>
   );
 }
@@ -96,7 +100,11 @@ function Strip({ name, images }: { name: string; images: ThumbImage[] | undefine
 function Big({ id, hash, path, label }: { id: number; hash?: string; path: string; label: string }) {
   return (
     <figure className="space-y-1">
-      <img src={imageUrl(id, 'full', hash)} alt={fileName(path)} className="aspect-square w-full max-w-sm rounded bg-stone-200 object-contain dark:bg-stone-800" />
+      <img
+        src={imageUrl(id, 'full', hash)}
+        alt={fileName(path)}
+        className="aspect-square w-full max-w-sm rounded bg-stone-200 object-contain dark:bg-stone-800"
+      />
       <figcaption className="text-sm">
         <span className="font-semibold">{label}</span> {path}
       </figcaption>
@@ -259,14 +267,18 @@ export function ReviewQueue({ initial }: { initial: ReviewNext }) {
       <div className="flex flex-wrap items-center gap-x-4 gap-y-1">
         <h1 className="text-lg font-semibold">Review queue</h1>
         <span className="text-sm text-stone-500" data-testid="review-remaining">
-          {next.remaining >= REMAINING_CAP ? `${(REMAINING_CAP - 1).toLocaleString('en')}+` : next.remaining.toLocaleString('en')} finding{next.remaining === 1 ? '' : 's'} open
+          {next.remaining >= REMAINING_CAP ? `${(REMAINING_CAP - 1).toLocaleString('en')}+` : next.remaining.toLocaleString('en')} finding
+          {next.remaining === 1 ? '' : 's'} open
         </span>
         <span className="ml-auto text-sm text-stone-500">
           <Kbd>u</Kbd> Undo · <Kbd>?</Kbd> Shortcuts
         </span>
       </div>
       {notice && (
-        <p data-testid={`review-notice-${notice.tone}`} className={`rounded-md px-3 py-2 text-sm ${notice.tone === 'problem' ? 'bg-rose-50 text-rose-800 dark:bg-rose-950 dark:text-rose-200' : 'bg-stone-100 dark:bg-stone-800'}`}>
+        <p
+          data-testid={`review-notice-${notice.tone}`}
+          className={`rounded-md px-3 py-2 text-sm ${notice.tone === 'problem' ? 'bg-rose-50 text-rose-800 dark:bg-rose-950 dark:text-rose-200' : 'bg-stone-100 dark:bg-stone-800'}`}
+        >
           {notice.text}
         </p>
       )}
@@ -274,7 +286,15 @@ export function ReviewQueue({ initial }: { initial: ReviewNext }) {
         <Panel className="p-6" data-testid="review-empty">
           <p className="font-medium">Nothing left that deserves a look.</p>
           <p className="text-sm text-stone-500">
-            Every finding has a verdict. Export the fix list from <Link href="/admin" className="underline">Admin</Link>, or browse the <Link href="/pairs" className="underline">pairs</Link>.
+            Every finding has a verdict. Export the fix list from{' '}
+            <Link href="/admin" className="underline">
+              Admin
+            </Link>
+            , or browse the{' '}
+            <Link href="/pairs" className="underline">
+              pairs
+            </Link>
+            .
           </p>
         </Panel>
       ) : (

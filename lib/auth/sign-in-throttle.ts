@@ -29,7 +29,10 @@ export class SignInThrottle {
   /** Either how long to wait (nothing is counted), or a started attempt, failed unless it succeeds. */
   attempt(account: string, address: string): SignInAttempt {
     const now = this.now();
-    const keys = [[`account:${account}`, LIMITS.account], [`address:${address}`, LIMITS.address]] as const;
+    const keys = [
+      [`account:${account}`, LIMITS.account],
+      [`address:${address}`, LIMITS.address],
+    ] as const;
     const waitUntil = Math.max(...keys.map(([key]) => this.entry(key, now)?.waitUntil ?? 0));
     if (waitUntil > now) return { retryAfterSeconds: Math.ceil((waitUntil - now) / 1000) };
     for (const [key, free] of keys) this.fail(key, free, now);

@@ -23,8 +23,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   // two words first: `token revoke alice` revokes, `token alice` makes a token
   const command: CommandSpec | undefined =
-    commands.find((c) => c.name === `${name} ${rest[0]}`) ??
-    commands.find((c) => c.name === name && !c.name.includes(' '));
+    commands.find((c) => c.name === `${name} ${rest[0]}`) ?? commands.find((c) => c.name === name && !c.name.includes(' '));
   if (!command) {
     log(`facesift: unknown command "${[name, ...rest.slice(0, 1)].join(' ')}" (see facesift --help)`);
     return 2;

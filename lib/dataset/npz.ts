@@ -83,10 +83,7 @@ function parseNpzUnchecked(buf: Buffer, label: string, key?: string): NpzEmbeddi
   const names = decodeNames(namesArray, label);
   const { rows, dim, vectors } = decodeVectors(arrays.get(vectorKey)!, vectorKey, label);
   if (rows !== names.length) {
-    throw new NpzFormatError(
-      label,
-      `${NAMES_KEY}.npy has ${names.length} rows but ${vectorKey}.npy has ${rows}`,
-    );
+    throw new NpzFormatError(label, `${NAMES_KEY}.npy has ${names.length} rows but ${vectorKey}.npy has ${rows}`);
   }
   return { names, key: vectorKey, dim, vectors };
 }
@@ -131,10 +128,7 @@ function chooseVectorKey(arrays: Map<string, NpyArray>, label: string, wanted?: 
   // FACE01 names the array after the model, so a single unknown array is still the embeddings.
   if (known.length === 0 && others.length === 1) return others[0];
   if (others.length === 0) throw new NpzFormatError(label, `has no embedding array (entries: ${listKeys(arrays)})`);
-  throw new NpzFormatError(
-    label,
-    `holds several embedding arrays (${others.map((k) => `${k}.npy`).join(', ')}); say which key to import`,
-  );
+  throw new NpzFormatError(label, `holds several embedding arrays (${others.map((k) => `${k}.npy`).join(', ')}); say which key to import`);
 }
 
 function decodeNames(array: NpyArray, label: string): string[] {

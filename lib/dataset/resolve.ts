@@ -24,7 +24,10 @@ export async function resolveDatasetFile(root: string, relPath: string): Promise
 export async function sameFileReason(root: string, relA: string, relB: string): Promise<string | null> {
   try {
     const [a, b] = await Promise.all([findOnDisk(root, relA), findOnDisk(root, relB)]);
-    for (const [rel, found] of [[relA, a], [relB, b]] as const) {
+    for (const [rel, found] of [
+      [relA, a],
+      [relB, b],
+    ] as const) {
       if ((await fs.lstat(found.onDisk)).isSymbolicLink()) return `${rel} is a symbolic link`;
     }
     const [sa, sb] = await Promise.all([fs.stat(a.onDisk), fs.stat(b.onDisk)]);

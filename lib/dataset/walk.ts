@@ -124,10 +124,7 @@ export async function* walkDataset(root: string, options: WalkOptions = {}): Asy
   } catch (err) {
     if (err instanceof DatasetRootError) throw err;
     const code = errCode(err);
-    throw new DatasetRootError(
-      rootAbs,
-      code === 'ENOENT' ? `dataset root ${rootAbs} does not exist` : `dataset root ${rootAbs} cannot be read (${code})`,
-    );
+    throw new DatasetRootError(rootAbs, code === 'ENOENT' ? `dataset root ${rootAbs} does not exist` : `dataset root ${rootAbs} cannot be read (${code})`);
   }
 
   for (const { dirent, nfc, clash } of sortedByNfc(top)) {
@@ -210,7 +207,13 @@ async function resolveKind(walk: Walk, absPath: string, dirent: Dirent, relPath:
   // A link that would not have been indexed or walked anyway (a link to a README) is not worth a note.
   if (!st.isDirectory() && !isImageName(path.basename(relPath))) return 'other';
   const to = path.relative(walk.rootReal, target).split(path.sep).join('/').normalize('NFC') || '.';
-  return problem('symlink-inside-root', 'note', relPath, identity, `symlink to ${to}, inside the dataset root: not indexed, so no image is paired with a link to itself`);
+  return problem(
+    'symlink-inside-root',
+    'note',
+    relPath,
+    identity,
+    `symlink to ${to}, inside the dataset root: not indexed, so no image is paired with a link to itself`,
+  );
 }
 
 /** Non-hidden entries sorted by NFC name; `clash` marks a later entry whose NFC name an earlier one already has. */

@@ -121,15 +121,24 @@ async function startServer(state: ServerState, ids: { uid: number; gid: number }
   await new Promise<void>((resolve, reject) => {
     const child = spawn(
       pg_ctl,
-      ['start', '-w', '-t', '60', '-D', dataDir(), '-l', logFile, '-o', `-p ${state.port} -h 127.0.0.1 -c unix_socket_directories='' -c shared_buffers=${sharedBuffersMb()}MB`],
+      [
+        'start',
+        '-w',
+        '-t',
+        '60',
+        '-D',
+        dataDir(),
+        '-l',
+        logFile,
+        '-o',
+        `-p ${state.port} -h 127.0.0.1 -c unix_socket_directories='' -c shared_buffers=${sharedBuffersMb()}MB`,
+      ],
       { ...ids, stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0 ? resolve() : reject(new Error(`embedded Postgres did not start (see ${logFile}): ${stderr.trim()}`)),
-    );
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`embedded Postgres did not start (see ${logFile}): ${stderr.trim()}`))));
   });
   const postmaster = fs.readFileSync(path.join(dataDir(), 'postmaster.pid'), 'utf8');
   writeState({ ...state, pid: Number(postmaster.split('\n')[0]) });

@@ -22,9 +22,7 @@ export async function migrate(databaseUrl: string, log: (line: string) => void =
   const applied: string[] = [];
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
-    await client.query(
-      'CREATE TABLE IF NOT EXISTS facesift_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
-    );
+    await client.query('CREATE TABLE IF NOT EXISTS facesift_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())');
     const done = new Set((await client.query<{ name: string }>('SELECT name FROM facesift_migrations')).rows.map((r) => r.name));
     for (const name of names.filter((n) => !done.has(n))) {
       const sql = fs.readFileSync(path.join(dir, name, 'migration.sql'), 'utf8');

@@ -81,13 +81,8 @@ export async function decodeToRgb(bytes: Uint8Array, options: DecodeOptions = {}
   const width = (swap ? meta.height : meta.width) ?? 0;
   const height = (swap ? meta.width : meta.height) ?? 0;
   if (width * height > maxInputPixels) {
-    const mp = (width * height / 1e6).toFixed(0);
-    return failure(
-      'too-large',
-      `${width}x${height} (${mp} MP) is over the ${(maxInputPixels / 1e6).toFixed(0)} MP limit for one image`,
-      width,
-      height,
-    );
+    const mp = ((width * height) / 1e6).toFixed(0);
+    return failure('too-large', `${width}x${height} (${mp} MP) is over the ${(maxInputPixels / 1e6).toFixed(0)} MP limit for one image`, width, height);
   }
 
   try {

@@ -132,13 +132,7 @@ export function fillLandmarkInput(image: RgbImage, box: FaceBox, out: Float32Arr
 }
 
 /** iBUG-68 indices averaged into the 5 ArcFace points (left eye, right eye, nose, mouth corners). */
-const ARCFACE_POINTS: readonly (readonly number[])[] = [
-  [37, 38, 40, 41],
-  [43, 44, 46, 47],
-  [30],
-  [48, 60],
-  [54, 64],
-];
+const ARCFACE_POINTS: readonly (readonly number[])[] = [[37, 38, 40, 41], [43, 44, 46, 47], [30], [48, 60], [54, 64]];
 
 /** iBUG-68 indices of dlib's 5 chip points (eye corners, nose base), in DLIB_TEMPLATE_UNIT's order. */
 const DLIB_POINTS: readonly (readonly number[])[] = [[36], [39], [42], [45], [33]];
@@ -146,17 +140,13 @@ const DLIB_POINTS: readonly (readonly number[])[] = [[36], [39], [42], [45], [33
 export type PointSet = 'arcface' | 'dlib';
 
 /** The 5 alignment points in working-image pixels from one face's 136 landmark outputs. */
-export function landmarkPoints(
-  output: Float32Array,
-  index: number,
-  box: FaceBox,
-  set: PointSet,
-): Point[] {
+export function landmarkPoints(output: Float32Array, index: number, box: FaceBox, set: PointSet): Point[] {
   const crop = landmarkCropTransform(box);
   const side = LANDMARK_SIZE * crop.a;
   const base = index * 136;
   return (set === 'arcface' ? ARCFACE_POINTS : DLIB_POINTS).map((ids) => {
-    let x = 0, y = 0;
+    let x = 0,
+      y = 0;
     for (const id of ids) {
       x += output[base + 2 * id];
       y += output[base + 2 * id + 1];
@@ -173,7 +163,8 @@ export function fillDetectorInput(image: RgbImage, out: Float32Array, index: num
   const { innerWidth, innerHeight, left, top } = layout;
   const plane = DETECTOR_WIDTH * DETECTOR_HEIGHT;
   const base = index * plane * 3;
-  const mul = 1 / 128, add = -127 / 128;
+  const mul = 1 / 128,
+    add = -127 / 128;
   out.fill(add, base, base + plane * 3);
   const target = { data: out, offset: base + top * DETECTOR_WIDTH + left, rowStride: DETECTOR_WIDTH, planeStride: plane, mul, add };
   cropResize(image, { x: 0, y: 0, width: image.width, height: image.height }, innerWidth, innerHeight, target);

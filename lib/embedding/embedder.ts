@@ -319,9 +319,7 @@ export class Embedder {
   }
 
   private async inferBatch(batch: Prepared[], ctx: StreamContext): Promise<EmbedResult[]> {
-    const results: EmbedResult[] = batch.map(
-      (p) => p.done ?? { key: p.input.key, status: 'ok', width: p.width, height: p.height },
-    );
+    const results: EmbedResult[] = batch.map((p) => p.done ?? { key: p.input.key, status: 'ok', width: p.width, height: p.height });
     const live = batch.map((_, i) => i).filter((i) => !batch[i].done);
     if (live.length === 0) return results;
 
@@ -332,7 +330,10 @@ export class Embedder {
       return results;
     }
 
-    const faces = await this.detect(live.map((i) => batch[i]), ctx);
+    const faces = await this.detect(
+      live.map((i) => batch[i]),
+      ctx,
+    );
     const toAlign: { index: number; box: FaceBox }[] = [];
     live.forEach((i, k) => {
       const found = faces[k];
@@ -426,8 +427,7 @@ export class Embedder {
   private async recognise(crops: Uint8Array[], ctx: StreamContext): Promise<Float32Array[]> {
     const size = this.preset.inputSize;
     const per = 3 * size * size;
-    const shapeOf = (n: number) =>
-      this.preset.layout === 'NCHW' ? [n, 3, size, size] : [n, size, size, 3];
+    const shapeOf = (n: number) => (this.preset.layout === 'NCHW' ? [n, 3, size, size] : [n, size, size, 3]);
     const step = this.fixedBatchOfOne ? 1 : crops.length;
     const out: Float32Array[] = [];
     for (let start = 0; start < crops.length; start += step) {
@@ -449,8 +449,7 @@ function checkInputShape(shape: readonly (number | string)[], preset: ModelPrese
   const size = preset.inputSize;
   const expected = preset.layout === 'NCHW' ? [3, size, size] : [size, size, 3];
   const fixed = shape.slice(1);
-  const mismatch =
-    shape.length !== 4 || expected.some((d, i) => typeof fixed[i] === 'number' && fixed[i] !== d);
+  const mismatch = shape.length !== 4 || expected.some((d, i) => typeof fixed[i] === 'number' && fixed[i] !== d);
   if (mismatch) {
     throw new Error(
       `model ${describeModel(model)} takes input [${shape.join(', ')}], but preset "${preset.name}" feeds ` +

@@ -38,25 +38,34 @@ export function arcfaceReference(size: number): Point[] {
 }
 
 export function dlibChipReference(size: number, padding: number): Point[] {
-  return DLIB_TEMPLATE_UNIT.map(([x, y]) => [
-    ((padding + x) / (2 * padding + 1)) * size,
-    ((padding + y) / (2 * padding + 1)) * size,
-  ]);
+  return DLIB_TEMPLATE_UNIT.map(([x, y]) => [((padding + x) / (2 * padding + 1)) * size, ((padding + y) / (2 * padding + 1)) * size]);
 }
 
 /** Least-squares similarity mapping `from` onto `to` (Umeyama without reflection; closed form in 2-D). */
 export function estimateSimilarity(from: readonly Point[], to: readonly Point[]): Similarity {
   const n = from.length;
-  let fx = 0, fy = 0, tx = 0, ty = 0;
+  let fx = 0,
+    fy = 0,
+    tx = 0,
+    ty = 0;
   for (let i = 0; i < n; i++) {
-    fx += from[i][0]; fy += from[i][1];
-    tx += to[i][0]; ty += to[i][1];
+    fx += from[i][0];
+    fy += from[i][1];
+    tx += to[i][0];
+    ty += to[i][1];
   }
-  fx /= n; fy /= n; tx /= n; ty /= n;
-  let dot = 0, cross = 0, norm = 0;
+  fx /= n;
+  fy /= n;
+  tx /= n;
+  ty /= n;
+  let dot = 0,
+    cross = 0,
+    norm = 0;
   for (let i = 0; i < n; i++) {
-    const px = from[i][0] - fx, py = from[i][1] - fy;
-    const qx = to[i][0] - tx, qy = to[i][1] - ty;
+    const px = from[i][0] - fx,
+      py = from[i][1] - fy;
+    const qx = to[i][0] - tx,
+      qy = to[i][1] - ty;
     dot += px * qx + py * qy;
     cross += px * qy - py * qx;
     norm += px * px + py * py;
@@ -69,7 +78,8 @@ export function estimateSimilarity(from: readonly Point[], to: readonly Point[])
 
 export function invertSimilarity({ a, b, tx, ty }: Similarity): Similarity {
   const d = a * a + b * b;
-  const ia = a / d, ib = -b / d;
+  const ia = a / d,
+    ib = -b / d;
   return { a: ia, b: ib, tx: -(ia * tx - ib * ty), ty: -(ib * tx + ia * ty) };
 }
 
@@ -107,9 +117,7 @@ export function stretchAffine(src: { width: number; height: number }, outW: numb
 export function warpRgb(src: RgbImage, dstToSrc: Affine | Similarity, outW: number, outH: number): Uint8Array {
   const m = 'c' in dstToSrc ? dstToSrc : similarityToAffine(dstToSrc);
   const span = Math.max(Math.hypot(m.a, m.c), Math.hypot(m.b, m.d));
-  return span > 1.5
-    ? warpSupersampled(src, m, outW, outH, Math.min(16, Math.ceil(span)))
-    : warpBilinear(src, m, outW, outH);
+  return span > 1.5 ? warpSupersampled(src, m, outW, outH, Math.min(16, Math.ceil(span))) : warpBilinear(src, m, outW, outH);
 }
 
 /** One bilinear sample per output pixel: the hot path (faces and photos near the output's scale). */
@@ -126,18 +134,24 @@ function warpBilinear(src: RgbImage, m: Affine, outW: number, outH: number): Uin
     for (let x = 0; x < outW; x++, fx += a, fy += c, o += 3) {
       if (fx >= 0 && fy >= 0 && fx < w - 1 && fy < h - 1) {
         // Non-negative here, so truncation is floor; a typed-array store truncates, hence + 0.5 to round.
-        const x0 = fx | 0, y0 = fy | 0;
-        const wx = fx - x0, wy = fy - y0;
+        const x0 = fx | 0,
+          y0 = fy | 0;
+        const wx = fx - x0,
+          wy = fy - y0;
         const p = y0 * stride + x0 * 3;
         const q = p + stride;
-        const rt = data[p] + wx * (data[p + 3] - data[p]), rb = data[q] + wx * (data[q + 3] - data[q]);
-        const gt = data[p + 1] + wx * (data[p + 4] - data[p + 1]), gb = data[q + 1] + wx * (data[q + 4] - data[q + 1]);
-        const bt = data[p + 2] + wx * (data[p + 5] - data[p + 2]), bb = data[q + 2] + wx * (data[q + 5] - data[q + 2]);
+        const rt = data[p] + wx * (data[p + 3] - data[p]),
+          rb = data[q] + wx * (data[q + 3] - data[q]);
+        const gt = data[p + 1] + wx * (data[p + 4] - data[p + 1]),
+          gb = data[q + 1] + wx * (data[q + 4] - data[q + 1]);
+        const bt = data[p + 2] + wx * (data[p + 5] - data[p + 2]),
+          bb = data[q + 2] + wx * (data[q + 5] - data[q + 2]);
         out[o] = rt + wy * (rb - rt) + 0.5;
         out[o + 1] = gt + wy * (gb - gt) + 0.5;
         out[o + 2] = bt + wy * (bb - bt) + 0.5;
       } else {
-        const x0 = Math.floor(fx), y0 = Math.floor(fy);
+        const x0 = Math.floor(fx),
+          y0 = Math.floor(fy);
         acc[0] = acc[1] = acc[2] = 0;
         addEdgeSample(src, x0, y0, fx - x0, fy - y0, acc);
         out[o] = acc[0] + 0.5;
@@ -167,8 +181,10 @@ function warpSupersampled(src: RgbImage, m: Affine, outW: number, outH: number, 
           const fx = m.a * dx + m.b * dy + m.tx;
           const fy = m.c * dx + m.d * dy + m.ty;
           if (fx >= 0 && fy >= 0 && fx < w - 1 && fy < h - 1) {
-            const x0 = fx | 0, y0 = fy | 0;
-            const wx = fx - x0, wy = fy - y0;
+            const x0 = fx | 0,
+              y0 = fy | 0;
+            const wx = fx - x0,
+              wy = fy - y0;
             const p = y0 * stride + x0 * 3;
             const q = p + stride;
             for (let ch = 0; ch < 3; ch++) {
@@ -177,7 +193,8 @@ function warpSupersampled(src: RgbImage, m: Affine, outW: number, outH: number, 
               acc[ch] += top + wy * (bottom - top);
             }
           } else {
-            const x0 = Math.floor(fx), y0 = Math.floor(fy);
+            const x0 = Math.floor(fx),
+              y0 = Math.floor(fy);
             addEdgeSample(src, x0, y0, fx - x0, fy - y0, acc);
           }
         }
@@ -194,7 +211,8 @@ function warpSupersampled(src: RgbImage, m: Affine, outW: number, outH: number, 
 function addEdgeSample(src: RgbImage, x0: number, y0: number, wx: number, wy: number, acc: number[]): void {
   const { data, width: w, height: h } = src;
   for (let t = 0; t < 4; t++) {
-    const tx = x0 + (t & 1), ty = y0 + (t >> 1);
+    const tx = x0 + (t & 1),
+      ty = y0 + (t >> 1);
     if (tx < 0 || ty < 0 || tx >= w || ty >= h) continue;
     const wt = (t & 1 ? wx : 1 - wx) * (t >> 1 ? wy : 1 - wy);
     const p = (ty * w + tx) * 3;
@@ -235,8 +253,10 @@ export function cropResize(src: RgbImage, region: Region, outW: number, outH: nu
   const f = Math.floor(Math.min(width / outW, height / outH));
   if (f >= 2) {
     // Block-aligned to the image grid so that each block is an average of whole source pixels.
-    const bx = Math.floor(x / f), by = Math.floor(y / f);
-    const bw = Math.ceil((x + width) / f) - bx, bh = Math.ceil((y + height) / f) - by;
+    const bx = Math.floor(x / f),
+      by = Math.floor(y / f);
+    const bw = Math.ceil((x + width) / f) - bx,
+      bh = Math.ceil((y + height) / f) - by;
     const small = shrinkBlocks(src, bx * f, by * f, bw, bh, f);
     cropResize(small, { x: x / f - bx, y: y / f - by, width: width / f, height: height / f }, outW, outH, target);
     return;
@@ -257,10 +277,17 @@ export function cropResize(src: RgbImage, region: Region, outW: number, outH: nu
       const c0 = xs.i0[i] * 3;
       const c1 = c0 + xs.step * 3;
       const wx = xs.w[i];
-      const a0 = r0 + c0, a1 = r0 + c1, b0 = r1 + c0, b1 = r1 + c1, o = row + i;
-      const rt = data[a0] + wx * (data[a1] - data[a0]), rb = data[b0] + wx * (data[b1] - data[b0]);
-      const gt = data[a0 + 1] + wx * (data[a1 + 1] - data[a0 + 1]), gb = data[b0 + 1] + wx * (data[b1 + 1] - data[b0 + 1]);
-      const bt = data[a0 + 2] + wx * (data[a1 + 2] - data[a0 + 2]), bb = data[b0 + 2] + wx * (data[b1 + 2] - data[b0 + 2]);
+      const a0 = r0 + c0,
+        a1 = r0 + c1,
+        b0 = r1 + c0,
+        b1 = r1 + c1,
+        o = row + i;
+      const rt = data[a0] + wx * (data[a1] - data[a0]),
+        rb = data[b0] + wx * (data[b1] - data[b0]);
+      const gt = data[a0 + 1] + wx * (data[a1 + 1] - data[a0 + 1]),
+        gb = data[b0 + 1] + wx * (data[b1 + 1] - data[b0 + 1]);
+      const bt = data[a0 + 2] + wx * (data[a1 + 2] - data[a0 + 2]),
+        bb = data[b0 + 2] + wx * (data[b1 + 2] - data[b0 + 2]);
       out[o] = (rt + wy * (rb - rt)) * mul + add;
       out[o + planeStride] = (gt + wy * (gb - gt)) * mul + add;
       out[o + 2 * planeStride] = (bt + wy * (bb - bt)) * mul + add;
@@ -304,8 +331,11 @@ function shrinkBlocks(src: RgbImage, x0: number, y0: number, bw: number, bh: num
       const row = sy * w * 3;
       for (let bx = 0; bx < bw; bx++) {
         const sx0 = x0 + bx * f;
-        const from = Math.max(sx0, 0), to = Math.min(sx0 + f, w);
-        let r = 0, g = 0, b = 0;
+        const from = Math.max(sx0, 0),
+          to = Math.min(sx0 + f, w);
+        let r = 0,
+          g = 0,
+          b = 0;
         for (let p = row + from * 3, end = row + to * 3; p < end; p += 3) {
           r += data[p];
           g += data[p + 1];

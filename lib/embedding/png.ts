@@ -26,7 +26,9 @@ export function isPng(bytes: Uint8Array): boolean {
 export function decodePlainPng(bytes: Uint8Array): RgbImage | { refused: string } | undefined {
   if (!isPng(bytes)) return undefined;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let width = 0, height = 0, channels = 0;
+  let width = 0,
+    height = 0,
+    channels = 0;
   const idat: Uint8Array[] = [];
   let pos = 8;
   let sawEnd = false;
@@ -100,7 +102,9 @@ export function decodePlainPng(bytes: Uint8Array): RgbImage | { refused: string 
           const b = y > 0 ? pixels[up + i] : 0;
           const c = i >= channels && y > 0 ? pixels[up + i - channels] : 0;
           const p = a + b - c;
-          const pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+          const pa = Math.abs(p - a),
+            pb = Math.abs(p - b),
+            pc = Math.abs(p - c);
           pixels[dst + i] = raw[src + i] + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
         }
         break;

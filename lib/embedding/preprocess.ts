@@ -1,14 +1,5 @@
 import type { RgbImage } from './decode';
-import {
-  type Point,
-  type Similarity,
-  arcfaceReference,
-  dlibChipReference,
-  estimateSimilarity,
-  invertSimilarity,
-  stretchAffine,
-  warpRgb,
-} from './geometry';
+import { type Point, type Similarity, arcfaceReference, dlibChipReference, estimateSimilarity, invertSimilarity, stretchAffine, warpRgb } from './geometry';
 import { type ModelPreset, channelAffine } from './presets';
 
 /**
@@ -24,7 +15,10 @@ export function fillModelInput(preset: ModelPreset, rgb: Uint8Array, out: Float3
   const base = index * plane * 3;
   if (preset.layout === 'NCHW') {
     for (let c = 0; c < 3; c++) {
-      const m = mul[c], a = add[c], s = src[c], o = base + c * plane;
+      const m = mul[c],
+        a = add[c],
+        s = src[c],
+        o = base + c * plane;
       for (let i = 0; i < plane; i++) out[o + i] = rgb[i * 3 + s] * m + a;
     }
   } else {

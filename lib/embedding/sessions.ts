@@ -33,10 +33,7 @@ export function resolveSessionConfig(config: SessionConfig = {}): ResolvedSessio
   return { intraOpThreads, executionProviders };
 }
 
-export async function createSession(
-  model: string | Uint8Array,
-  config: ResolvedSessionConfig,
-): Promise<ort.InferenceSession> {
+export async function createSession(model: string | Uint8Array, config: ResolvedSessionConfig): Promise<ort.InferenceSession> {
   const options: ort.InferenceSession.SessionOptions = {
     intraOpNumThreads: config.intraOpThreads,
     interOpNumThreads: 1,
@@ -45,9 +42,7 @@ export async function createSession(
     executionProviders: config.executionProviders,
   };
   try {
-    return typeof model === 'string'
-      ? await ort.InferenceSession.create(model, options)
-      : await ort.InferenceSession.create(model, options);
+    return typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     const where = typeof model === 'string' ? model : 'the in-memory model';

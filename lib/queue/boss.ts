@@ -47,7 +47,10 @@ export function getBoss(role: 'sender' | 'worker' = 'sender'): Promise<PgBoss> {
 export async function enqueue(name: JobName, payload: JobPayload, options: { startAfterSeconds?: number; client?: pg.PoolClient } = {}) {
   const boss = await getBoss();
   const db = options.client && { executeSql: (text: string, values: unknown[]) => options.client!.query(text, values) };
-  return boss.send(name, jobPayloadSchema.parse(payload), { ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}), ...(db ? { db } : {}) });
+  return boss.send(name, jobPayloadSchema.parse(payload), {
+    ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
+    ...(db ? { db } : {}),
+  });
 }
 
 export async function stopBoss(options: { graceful: boolean; timeout?: number } = { graceful: true }) {

@@ -84,10 +84,7 @@ export interface DecisionRequest<S extends Subject = Subject> {
 }
 
 export type DecisionOutcome =
-  | { kind: 'decided'; decision: DecisionRecord }
-  | { kind: 'missing' }
-  | { kind: 'refused' }
-  | { kind: 'conflict'; current: DecisionRecord | null };
+  { kind: 'decided'; decision: DecisionRecord } | { kind: 'missing' } | { kind: 'refused' } | { kind: 'conflict'; current: DecisionRecord | null };
 
 export const decisionsRepository = {
   async history(subject: Subject, subjectKey: string): Promise<DecisionRecord[]> {
@@ -172,10 +169,10 @@ export const decisionsRepository = {
   },
 
   async latest(subject: Subject, subjectKey: string): Promise<DecisionRecord | null> {
-    const { rows } = await getPool().query<DecisionRecord>(`${SELECT} WHERE d.subject = $1::"DecisionSubject" AND d."subjectKey" = $2 ORDER BY d.id DESC LIMIT 1`, [
-      subject,
-      subjectKey,
-    ]);
+    const { rows } = await getPool().query<DecisionRecord>(
+      `${SELECT} WHERE d.subject = $1::"DecisionSubject" AND d."subjectKey" = $2 ORDER BY d.id DESC LIMIT 1`,
+      [subject, subjectKey],
+    );
     return rows[0] ?? null;
   },
 

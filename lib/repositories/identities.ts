@@ -34,10 +34,10 @@ export const identitiesRepository = {
   /** Current people whose name starts with `prefix` (any case), alphabetically. */
   async search(prefix: string, limit: number): Promise<IdentityRecord[]> {
     const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    const { rows } = await getPool().query<IdentityRecord>(
-      `${IDENTITY_SELECT} WHERE n."goneAt" IS NULL AND n.name ILIKE $1 ORDER BY n.name LIMIT $2`,
-      [pattern, limit],
-    );
+    const { rows } = await getPool().query<IdentityRecord>(`${IDENTITY_SELECT} WHERE n."goneAt" IS NULL AND n.name ILIKE $1 ORDER BY n.name LIMIT $2`, [
+      pattern,
+      limit,
+    ]);
     return rows;
   },
 

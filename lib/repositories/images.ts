@@ -45,9 +45,7 @@ export const imagesRepository = {
   },
 
   async knownImages(): Promise<Map<string, KnownImage>> {
-    const { rows } = await getPool().query<KnownImage>(
-      `SELECT id, path, size::float8 AS size, "mtimeMs", status::text FROM "Image"`,
-    );
+    const { rows } = await getPool().query<KnownImage>(`SELECT id, path, size::float8 AS size, "mtimeMs", status::text FROM "Image"`);
     return new Map(rows.map((row) => [row.path, row]));
   },
 

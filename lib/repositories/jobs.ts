@@ -183,10 +183,9 @@ export const jobsRepository = {
   },
   /** Running jobs whose runner on this host is `host:pid`: a pid that is gone is known dead at once. */
   async runnersOn(host: string): Promise<string[]> {
-    const { rows } = await getPool().query<{ runner: string }>(
-      `SELECT DISTINCT runner FROM "Job" WHERE status = 'running' AND runner LIKE $1`,
-      [`${host.replace(/[\\%_]/g, '\\$&')}:%`],
-    );
+    const { rows } = await getPool().query<{ runner: string }>(`SELECT DISTINCT runner FROM "Job" WHERE status = 'running' AND runner LIKE $1`, [
+      `${host.replace(/[\\%_]/g, '\\$&')}:%`,
+    ]);
     return rows.map((row) => row.runner);
   },
   /**
@@ -235,11 +234,18 @@ export const jobsRepository = {
     await db.query(`UPDATE "Job" SET status = 'queued', phase = 'finish', attempts = 0, runner = NULL WHERE id = $1`, [parentId]);
   },
   async failWaiting(parentId: string, error: string, db: Db) {
-    await db.query(`UPDATE "Job" SET status = 'failed', error = $2, runner = NULL, "finishedAt" = now() WHERE id = $1 AND status = 'running'`, [parentId, error]);
+    await db.query(`UPDATE "Job" SET status = 'failed', error = $2, runner = NULL, "finishedAt" = now() WHERE id = $1 AND status = 'running'`, [
+      parentId,
+      error,
+    ]);
   },
   /** Children of jobs that ended without finishing have nothing left to do for. */
   async cancelChildrenOf(ids: string[], db: Db) {
-    if (ids.length) await db.query(`UPDATE "Job" SET status = 'cancelled', "finishedAt" = now(), runner = NULL WHERE "parentId" = ANY($1::text[]) AND status IN ('queued', 'running')`, [ids]);
+    if (ids.length)
+      await db.query(
+        `UPDATE "Job" SET status = 'cancelled', "finishedAt" = now(), runner = NULL WHERE "parentId" = ANY($1::text[]) AND status IN ('queued', 'running')`,
+        [ids],
+      );
   },
   async mergeParams(id: string, patch: Record<string, unknown>) {
     await getPool().query(`UPDATE "Job" SET params = params || $2::jsonb WHERE id = $1`, [id, JSON.stringify(patch)]);

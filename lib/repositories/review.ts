@@ -131,7 +131,8 @@ export const reviewRepository = {
       } else {
         await client.query('SELECT pg_advisory_xact_lock_shared($1)', [REVIEW_LOCK]);
         // one order for every rebuild, so two never wait for each other
-        for (const id of (await idsOf(client, scope.folders)).sort((x, y) => x - y)) await client.query('SELECT pg_advisory_xact_lock($1, $2)', [FOLDER_LOCKS, id]);
+        for (const id of (await idsOf(client, scope.folders)).sort((x, y) => x - y))
+          await client.query('SELECT pg_advisory_xact_lock($1, $2)', [FOLDER_LOCKS, id]);
       }
       return work(client);
     });
@@ -181,10 +182,14 @@ export const reviewRepository = {
         ids,
       );
       if (subject !== 'pair' || moved.rows.length === 0) continue;
-      await client.query(
-        `INSERT INTO "PairStatusCount" (status, delta) SELECT status, delta FROM jsonb_to_recordset($1::jsonb) AS x(status text, delta int)`,
-        [JSON.stringify(moved.rows.flatMap((m) => [{ status: m.old, delta: -m.n }, { status: m.status, delta: m.n }]))],
-      );
+      await client.query(`INSERT INTO "PairStatusCount" (status, delta) SELECT status, delta FROM jsonb_to_recordset($1::jsonb) AS x(status text, delta int)`, [
+        JSON.stringify(
+          moved.rows.flatMap((m) => [
+            { status: m.old, delta: -m.n },
+            { status: m.status, delta: m.n },
+          ]),
+        ),
+      ]);
     }
   },
 
@@ -218,7 +223,9 @@ export const reviewRepository = {
   },
 
   async openIdentityPairByKey(subjectKey: string): Promise<IdentityPairItem | null> {
-    const { rows } = await getPool().query<IdentityPairItem>(named(`${IDENTITY_PAIR_ITEM} WHERE ip."pairKey" = $1 AND ip.status = 'open' LIMIT 1`), [subjectKey]);
+    const { rows } = await getPool().query<IdentityPairItem>(named(`${IDENTITY_PAIR_ITEM} WHERE ip."pairKey" = $1 AND ip.status = 'open' LIMIT 1`), [
+      subjectKey,
+    ]);
     return rows[0] ?? null;
   },
 

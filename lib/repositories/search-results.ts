@@ -263,7 +263,14 @@ export const searchResultsRepository = {
       `SELECT i.id, i."identityId", i."contentHash", i.path, e.vector FROM "Embedding" e JOIN "Image" i ON i.id = e."imageId" WHERE i.id = ANY($1)`,
       [imageIds],
     );
-    const out: EmbeddingRows = { imageIds: new Int32Array(rows.length), identityIds: new Int32Array(rows.length), hashes: [], paths: [], vectors: new Float32Array(rows.length * dim), dim };
+    const out: EmbeddingRows = {
+      imageIds: new Int32Array(rows.length),
+      identityIds: new Int32Array(rows.length),
+      hashes: [],
+      paths: [],
+      vectors: new Float32Array(rows.length * dim),
+      dim,
+    };
     rows.forEach((r, k) => {
       out.imageIds[k] = r.id;
       out.identityIds[k] = r.identityId;
@@ -307,7 +314,10 @@ export const searchResultsRepository = {
       for (const index of indexes) {
         const own = `"${index.name}_r${runId}"`;
         await client.query(
-          index.definition.replace(/^CREATE (UNIQUE )?INDEX \S+ ON ONLY \S+ USING/, (_all, unique = '') => `CREATE ${unique}INDEX IF NOT EXISTS ${own} ON ${quoted(index.table, runId)} USING`),
+          index.definition.replace(
+            /^CREATE (UNIQUE )?INDEX \S+ ON ONLY \S+ USING/,
+            (_all, unique = '') => `CREATE ${unique}INDEX IF NOT EXISTS ${own} ON ${quoted(index.table, runId)} USING`,
+          ),
         );
       }
       // A small sample is enough for choosing between these indexes, and the first page after the
@@ -324,7 +334,9 @@ export const searchResultsRepository = {
 
   /** Pairs of the run per kind and per status: the summary and the status ledger's new totals. */
   async pairCounts(runId: number): Promise<{ kind: string; status: string; n: number }[]> {
-    const { rows } = await queryWithoutJit<{ kind: string; status: string; n: number }>(`SELECT kind::text, status, count(*)::int AS n FROM ${quoted('CandidatePair', runId)} GROUP BY 1, 2`);
+    const { rows } = await queryWithoutJit<{ kind: string; status: string; n: number }>(
+      `SELECT kind::text, status, count(*)::int AS n FROM ${quoted('CandidatePair', runId)} GROUP BY 1, 2`,
+    );
     return rows;
   },
 

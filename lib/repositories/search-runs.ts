@@ -69,12 +69,30 @@ export const isLockTimeout = (error: unknown) => (error as { code?: string }).co
 
 export const searchRunsRepository = {
   /** A new run with its (empty, unindexed) tables. */
-  async create(values: { jobId: string | null; model: string; threshold: number; duplicateThreshold: number; outlierThreshold: number; maxPairs: number; tileRows: number; params: object }): Promise<number> {
+  async create(values: {
+    jobId: string | null;
+    model: string;
+    threshold: number;
+    duplicateThreshold: number;
+    outlierThreshold: number;
+    maxPairs: number;
+    tileRows: number;
+    params: object;
+  }): Promise<number> {
     return withTransaction(async (client) => {
       const { rows } = await client.query<{ id: number }>(
         `INSERT INTO "SearchRun" ("jobId", model, threshold, "duplicateThreshold", "outlierThreshold", "maxPairs", "tileRows", params)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-        [values.jobId, values.model, values.threshold, values.duplicateThreshold, values.outlierThreshold, values.maxPairs, values.tileRows, JSON.stringify(values.params)],
+        [
+          values.jobId,
+          values.model,
+          values.threshold,
+          values.duplicateThreshold,
+          values.outlierThreshold,
+          values.maxPairs,
+          values.tileRows,
+          JSON.stringify(values.params),
+        ],
       );
       const runId = rows[0].id;
       for (const table of RUN_TABLES) {
@@ -152,7 +170,10 @@ export const searchRunsRepository = {
 
   /** Ends a run that cannot complete, and drops what it wrote; false when it had ended already. */
   async fail(runId: number, error: string): Promise<boolean> {
-    const { rowCount } = await getPool().query(`UPDATE "SearchRun" SET status = 'failed', error = $2, "finishedAt" = now() WHERE id = $1 AND status = 'building'`, [runId, error]);
+    const { rowCount } = await getPool().query(
+      `UPDATE "SearchRun" SET status = 'failed', error = $2, "finishedAt" = now() WHERE id = $1 AND status = 'building'`,
+      [runId, error],
+    );
     if (rowCount === 1) await this.dropTables(runId);
     return rowCount === 1;
   },
@@ -221,9 +242,15 @@ export const searchRunsRepository = {
         await client.query(`ALTER TABLE "${table}" ATTACH PARTITION "${runTable(table, runId)}" FOR VALUES IN (${runId})`);
       }
       await client.query(`UPDATE "SearchRun" SET status = 'superseded' WHERE id = ANY($1)`, [previous.map((p) => p.id)]);
-      await client.query(`UPDATE "SearchRun" SET status = 'current', "finishedAt" = now(), "decisionMark" = $2, summary = $3 WHERE id = $1`, [runId, mark, JSON.stringify(summary)]);
+      await client.query(`UPDATE "SearchRun" SET status = 'current', "finishedAt" = now(), "decisionMark" = $2, summary = $3 WHERE id = $1`, [
+        runId,
+        mark,
+        JSON.stringify(summary),
+      ]);
       await client.query('DELETE FROM "PairStatusCount"');
-      await client.query(`INSERT INTO "PairStatusCount" (status, delta) SELECT key, value::int FROM jsonb_each_text($1::jsonb) WHERE value::int <> 0`, [JSON.stringify(counts)]);
+      await client.query(`INSERT INTO "PairStatusCount" (status, delta) SELECT key, value::int FROM jsonb_each_text($1::jsonb) WHERE value::int <> 0`, [
+        JSON.stringify(counts),
+      ]);
       return true;
     });
   },

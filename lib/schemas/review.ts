@@ -23,8 +23,7 @@ export const REMAINING_CAP = 10_001;
 
 /** GET /api/review/next: the entry to decide, how many findings are open, and the one after it (to load ahead). */
 export type ReviewNext =
-  | (ReviewEntry & { remaining: number; upcoming: ReviewEntry | null })
-  | { type: null; item: null; finding: null; remaining: number; upcoming: null };
+  (ReviewEntry & { remaining: number; upcoming: ReviewEntry | null }) | { type: null; item: null; finding: null; remaining: number; upcoming: null };
 
 export interface ReviewPreview {
   resolves: { pairs: number; identityPairs: number; outliers: number };

@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { PRESET_NAMES } from '@/lib/embedding/presets';
 import { text } from '@/lib/schemas/primitives';
 
-const threshold = (name: string) => z.number({ error: `${name} must be a number` }).min(0, `${name} is below 0`).max(1, `${name} is above 1`);
+const threshold = (name: string) =>
+  z
+    .number({ error: `${name} must be a number` })
+    .min(0, `${name} is below 0`)
+    .max(1, `${name} is above 1`);
 
 const absolutePath = text(4096, 'a path')
   .trim()

@@ -91,7 +91,11 @@ export async function decidePair(user: SessionUser, id: number, input: PairDecis
     refusal = 'both images are in the same folder: there is nothing to merge';
   } else if (input.verdict === 'mislabeled') {
     const [misfiled, other] = input.side === 'a' ? (['A', 'B'] as const) : (['B', 'A'] as const);
-    Object.assign(fields, { misfiledHash: { column: `hash${misfiled}` }, fromIdentity: { column: `identity${misfiled}` }, toIdentity: { column: `identity${other}` } });
+    Object.assign(fields, {
+      misfiledHash: { column: `hash${misfiled}` },
+      fromIdentity: { column: `identity${misfiled}` },
+      toIdentity: { column: `identity${other}` },
+    });
     refusal = 'both images are in the same folder: say which folder is right on the outliers page';
   } else if (input.verdict === 'duplicate') {
     const [keep, drop] = input.keep === 'a' ? (['A', 'B'] as const) : (['B', 'A'] as const);
@@ -173,5 +177,8 @@ export async function decideOutlier(user: SessionUser, id: number, input: Outlie
 export async function reviewProgress(): Promise<ReviewProgress> {
   const counts = await candidatesRepository.pairStatusCounts();
   const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
-  return { pairs: { total, open: counts.open ?? 0, mislabeled: counts.mislabeled ?? 0, duplicate: counts.duplicate ?? 0, fine: counts.fine ?? 0 }, reviewers: (await decisionsRepository.reviewSummary()).map(({ last, ...reviewer }) => ({ ...reviewer, last: last.toISOString() })) };
+  return {
+    pairs: { total, open: counts.open ?? 0, mislabeled: counts.mislabeled ?? 0, duplicate: counts.duplicate ?? 0, fine: counts.fine ?? 0 },
+    reviewers: (await decisionsRepository.reviewSummary()).map(({ last, ...reviewer }) => ({ ...reviewer, last: last.toISOString() })),
+  };
 }

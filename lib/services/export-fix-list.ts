@@ -43,7 +43,14 @@ export async function collectFixListInput(): Promise<FixListInput> {
   for (const d of decisions) {
     if (d.verdict === 'mislabeled' && d.misfiledHash && d.fromIdentity) {
       const image = inFolder.get(`${d.fromIdentity}\n${d.misfiledHash}`);
-      if (image) moves.push({ path: image.path, fromIdentity: d.fromIdentity, toIdentity: d.toIdentity, source: d.subject === 'outlier' ? 'outlier' : 'pair', ...stamp(d) });
+      if (image)
+        moves.push({
+          path: image.path,
+          fromIdentity: d.fromIdentity,
+          toIdentity: d.toIdentity,
+          source: d.subject === 'outlier' ? 'outlier' : 'pair',
+          ...stamp(d),
+        });
     } else if ((d.verdict === 'mislabeled' && d.side === 'merge') || d.verdict === 'same') {
       if (d.fromIdentity && d.toIdentity && imageCounts[d.fromIdentity] && imageCounts[d.toIdentity]) {
         merges.push({ a: d.fromIdentity, b: d.toIdentity, into: d.intoIdentity, ...stamp(d) });
@@ -61,7 +68,13 @@ export async function collectFixListInput(): Promise<FixListInput> {
       for (const copy of byHash.get(a.contentHash) ?? []) {
         if (copy.path === a.path || copy.path === b.path) continue;
         const copySameFile = await sameFileReason(settings.datasetRoot, keep.path, copy.path);
-        duplicates.push({ a: { path: keep.path, size: keep.size }, b: { path: copy.path, size: copy.size }, keepPath: keep.path, sameFile: copySameFile, ...stamp(d) });
+        duplicates.push({
+          a: { path: keep.path, size: keep.size },
+          b: { path: copy.path, size: copy.size },
+          keepPath: keep.path,
+          sameFile: copySameFile,
+          ...stamp(d),
+        });
       }
     }
   }

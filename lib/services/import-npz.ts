@@ -64,7 +64,16 @@ export async function importNpz(params: ImportJobParams, progress: JobProgress, 
       const image = ids.get(relPath)!;
       try {
         const contentHash = hashBytes(await fs.readFile(await resolveDatasetFile(config.root, relPath)));
-        outcomes.push({ imageId: image.id, contentHash, status: 'ok', reason: null, width: null, height: null, vector: Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength), dim: folder.dim });
+        outcomes.push({
+          imageId: image.id,
+          contentHash,
+          status: 'ok',
+          reason: null,
+          width: null,
+          height: null,
+          vector: Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength),
+          dim: folder.dim,
+        });
       } catch (error) {
         failures.push({ path: relPath, reason: `cannot be read: ${(error as Error).message}` });
       }
@@ -72,7 +81,16 @@ export async function importNpz(params: ImportJobParams, progress: JobProgress, 
     for (const relPath of folder.filesWithoutVector) {
       const image = ids.get(relPath)!;
       const contentHash = await fs.readFile(await resolveDatasetFile(config.root, relPath)).then(hashBytes, () => '');
-      outcomes.push({ imageId: image.id, contentHash, status: 'no_face', reason: `not in ${folder.npzRelPath} (FACE01 found no face)`, width: null, height: null, vector: null, dim: null });
+      outcomes.push({
+        imageId: image.id,
+        contentHash,
+        status: 'no_face',
+        reason: `not in ${folder.npzRelPath} (FACE01 found no face)`,
+        width: null,
+        height: null,
+        vector: null,
+        dim: null,
+      });
     }
     await imagesRepository.saveOutcomes(outcomes, summary.model);
     summary.imported += folder.matched.length - failures.length;

@@ -183,7 +183,11 @@ export function jobRunner(kinds: JobKinds) {
     if (children.queued + children.running > 0) return null;
     if (children.failed > 0) {
       const first = children.firstFailure;
-      await jobsRepository.failWaiting(parentId, `${children.failed} of ${children.total} ${children.kind} jobs failed; ${first ? `${first.id}: ${first.error}` : ''}`, client);
+      await jobsRepository.failWaiting(
+        parentId,
+        `${children.failed} of ${children.total} ${children.kind} jobs failed; ${first ? `${first.id}: ${first.error}` : ''}`,
+        client,
+      );
       return parent.parentId ? settleParent(parent.parentId, env, client) : null;
     }
     await jobsRepository.queueFinish(parentId, client);
@@ -212,7 +216,11 @@ export function jobRunner(kinds: JobKinds) {
       if (!(await jobsRepository.finishAttempt(attempt, status, outcome.error ?? null, outcome.result, client))) throw new JobStoppedError(job.id);
       if (status === 'done') {
         const followUps = kind.then?.(params, { ...job.result, ...outcome.result }) ?? [];
-        await insertAndDispatch(followUps.map((spec) => newJob(spec, env, { createdById: job.createdById, followsId: job.id })), env, client);
+        await insertAndDispatch(
+          followUps.map((spec) => newJob(spec, env, { createdById: job.createdById, followsId: job.id })),
+          env,
+          client,
+        );
       }
       return job.parentId ? settleParent(job.parentId, env, client) : null;
     });
@@ -289,7 +297,10 @@ export function jobRunner(kinds: JobKinds) {
         if (job.status === 'queued') await env.dispatch(job, client);
       }
       const failed = reaped.filter((job) => job.status === 'failed');
-      await jobsRepository.cancelChildrenOf(failed.map((job) => job.id), client);
+      await jobsRepository.cancelChildrenOf(
+        failed.map((job) => job.id),
+        client,
+      );
       for (const job of failed) if (job.parentId) await settleParent(job.parentId, env, client);
       return reaped.length;
     });
@@ -325,7 +336,11 @@ export function jobRunner(kinds: JobKinds) {
      * one after another, with the same attempts. Progress of the job and its children is summed
      * for the caller's progress bar. Jobs an earlier, killed run left behind are reaped first.
      */
-    async runInline(kind: JobName, params: Json, options: { log: Log; onProgress?: (snapshot: ProgressSnapshot) => void; createdById?: number | null }): Promise<JobRow> {
+    async runInline(
+      kind: JobName,
+      params: Json,
+      options: { log: Log; onProgress?: (snapshot: ProgressSnapshot) => void; createdById?: number | null },
+    ): Promise<JobRow> {
       await reapInterrupted(options.log);
       const pending: string[] = [];
       // a row waiting for its children is held by this process too: if it dies, the wait ends

@@ -55,7 +55,21 @@ export async function describeJobs(rows: JobSummaryRow[]): Promise<JobView[]> {
   const [children, workers] = await Promise.all([jobsRepository.childSummaries(ids), jobsRepository.workerShares(ids)]);
   return rows.map((row) => {
     const summary = children.get(row.id);
-    return toView(row, summary ? { kind: summary.kind, total: summary.total, queued: summary.queued, running: summary.running, done: summary.done, failed: summary.failed, cancelled: summary.cancelled } : null, workers);
+    return toView(
+      row,
+      summary
+        ? {
+            kind: summary.kind,
+            total: summary.total,
+            queued: summary.queued,
+            running: summary.running,
+            done: summary.done,
+            failed: summary.failed,
+            cancelled: summary.cancelled,
+          }
+        : null,
+      workers,
+    );
   });
 }
 

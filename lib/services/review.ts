@@ -56,7 +56,10 @@ export async function rebuildReview(folders?: string[]): Promise<void> {
 }
 
 /** The folders a decided row is about, and those its latest two verdicts named (a move's target, say). */
-function foldersNamed(folders: string[], verdicts: ({ fromIdentity: string | null; toIdentity: string | null; intoIdentity: string | null } | undefined)[]): string[] {
+function foldersNamed(
+  folders: string[],
+  verdicts: ({ fromIdentity: string | null; toIdentity: string | null; intoIdentity: string | null } | undefined)[],
+): string[] {
   const named = verdicts.flatMap((d) => (d ? [d.fromIdentity, d.toIdentity, d.intoIdentity] : []));
   return [...new Set([...folders, ...named.filter((f): f is string => !!f)])];
 }
@@ -150,7 +153,12 @@ export async function reviewNext(): Promise<ReviewNext> {
   while (findings.length > 0 && found.length < 2) {
     for (const finding of findings) {
       const item = await itemOf(finding);
-      if (item) found.push({ type: finding.subject, item, finding: { kind: finding.kind, folders: finding.folders, evidence: finding.evidence, detail: finding.detail } } as ReviewEntry);
+      if (item)
+        found.push({
+          type: finding.subject,
+          item,
+          finding: { kind: finding.kind, folders: finding.folders, evidence: finding.evidence, detail: finding.detail },
+        } as ReviewEntry);
       if (found.length === 2) break;
     }
     offset += findings.length;
@@ -161,17 +169,42 @@ export async function reviewNext(): Promise<ReviewNext> {
 }
 
 /** The verdict a request would record, in the form the standing verdicts take, without recording it. */
-async function hypothetical(user: SessionUser, subject: Subject, id: number, body: PairDecisionInput | IdentityPairDecisionInput | OutlierDecisionInput): Promise<Verdict & { folders: string[] }> {
-  const base = { id: -1, subject, verdict: body.verdict, side: null, misfiledHash: null, fromIdentity: null, toIdentity: null, keepHash: null, dropHash: null, decidedBy: user.name };
+async function hypothetical(
+  user: SessionUser,
+  subject: Subject,
+  id: number,
+  body: PairDecisionInput | IdentityPairDecisionInput | OutlierDecisionInput,
+): Promise<Verdict & { folders: string[] }> {
+  const base = {
+    id: -1,
+    subject,
+    verdict: body.verdict,
+    side: null,
+    misfiledHash: null,
+    fromIdentity: null,
+    toIdentity: null,
+    keepHash: null,
+    dropHash: null,
+    decidedBy: user.name,
+  };
   if (subject === 'pair') {
     const row = await candidatesRepository.pairRow(id);
     if (!row) throw notFound(`no pair ${id}`);
     const input = body as PairDecisionInput;
     const folders = [row.identityA, row.identityB];
-    if (input.verdict === 'mislabeled' && input.side === 'merge') return { ...base, subjectKey: row.pairKey, side: 'merge', fromIdentity: row.identityA, toIdentity: row.identityB, folders };
+    if (input.verdict === 'mislabeled' && input.side === 'merge')
+      return { ...base, subjectKey: row.pairKey, side: 'merge', fromIdentity: row.identityA, toIdentity: row.identityB, folders };
     if (input.verdict === 'mislabeled') {
       const a = input.side === 'a';
-      return { ...base, subjectKey: row.pairKey, side: input.side!, misfiledHash: a ? row.hashA : row.hashB, fromIdentity: a ? row.identityA : row.identityB, toIdentity: a ? row.identityB : row.identityA, folders };
+      return {
+        ...base,
+        subjectKey: row.pairKey,
+        side: input.side!,
+        misfiledHash: a ? row.hashA : row.hashB,
+        fromIdentity: a ? row.identityA : row.identityB,
+        toIdentity: a ? row.identityB : row.identityA,
+        folders,
+      };
     }
     return { ...base, subjectKey: row.pairKey, side: input.verdict === 'duplicate' ? (input.keep ?? null) : null, folders };
   }
@@ -186,13 +219,25 @@ async function hypothetical(user: SessionUser, subject: Subject, id: number, bod
   const input = body as OutlierDecisionInput;
   const mislabeled = input.verdict === 'mislabeled';
   const folders = [row.identity, ...(input.toIdentity ? [input.toIdentity] : [])];
-  return { ...base, subjectKey: row.subjectKey, misfiledHash: mislabeled ? row.contentHash : null, fromIdentity: mislabeled ? row.identity : null, toIdentity: mislabeled ? (input.toIdentity ?? null) : null, folders };
+  return {
+    ...base,
+    subjectKey: row.subjectKey,
+    misfiledHash: mislabeled ? row.contentHash : null,
+    fromIdentity: mislabeled ? row.identity : null,
+    toIdentity: mislabeled ? (input.toIdentity ?? null) : null,
+    folders,
+  };
 }
 
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 
 /** What else a verdict would resolve, before it is given: "and 1,932 pairs between these folders". */
-export async function previewVerdict(user: SessionUser, subject: Subject, id: number, body: PairDecisionInput | IdentityPairDecisionInput | OutlierDecisionInput): Promise<ReviewPreview> {
+export async function previewVerdict(
+  user: SessionUser,
+  subject: Subject,
+  id: number,
+  body: PairDecisionInput | IdentityPairDecisionInput | OutlierDecisionInput,
+): Promise<ReviewPreview> {
   if (body.verdict === 'open') throw badRequest('reopening resolves nothing: preview a verdict');
   const verdict = await hypothetical(user, subject, id, body);
   const standing = (await reviewRepository.standingVerdicts()).filter((v) => !(v.subject === subject && v.subjectKey === verdict.subjectKey));
@@ -221,7 +266,10 @@ export async function previewVerdict(user: SessionUser, subject: Subject, id: nu
     resolves.outliers ? plural(resolves.outliers, 'outlier', 'outliers') : null,
   ].filter(Boolean);
   const where = verdict.folders.length > 1 && verdict.folders[0] !== verdict.folders[1] ? ` between ${verdict.folders[0]} and ${verdict.folders[1]}` : '';
-  return { resolves, summary: parts.length ? `and ${parts.join(', ')}${resolves.pairs && !resolves.identityPairs && !resolves.outliers ? where : ''}` : 'and nothing else' };
+  return {
+    resolves,
+    summary: parts.length ? `and ${parts.join(', ')}${resolves.pairs && !resolves.identityPairs && !resolves.outliers ? where : ''}` : 'and nothing else',
+  };
 }
 
 /** The derived verdict a candidate has, with the verdict it comes from: what the detail pages show. */

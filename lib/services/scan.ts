@@ -92,9 +92,10 @@ export async function settleScanSettings(params: ScanParams): Promise<{ config: 
   const preset = (params.preset ?? (params.model ? undefined : settings.preset) ?? 'default') as PresetName;
   getPreset(preset);
   const mode = params.mode ?? (settings.detectMode as EmbedMode);
-  if (model !== 'default') await fs.access(model).catch(() => {
-    throw badRequest(`model file ${model} does not exist or cannot be read`);
-  });
+  if (model !== 'default')
+    await fs.access(model).catch(() => {
+      throw badRequest(`model file ${model} does not exist or cannot be read`);
+    });
   const modelChanged = model !== settings.model || preset !== settings.preset || mode !== settings.detectMode;
   if (modelChanged) await settingsRepository.update({ model, preset, detectMode: mode });
   return { config: { root, model, preset, mode }, modelChanged };
@@ -210,7 +211,16 @@ export async function embedImages(ids: number[], config: EmbedConfig, progress: 
         try {
           bytes = await fs.readFile(await resolveDatasetFile(config.root, image.path));
         } catch (error) {
-          settled.push({ imageId: image.id, contentHash: image.contentHash, status: 'unreadable', reason: describeFailure(error), width: null, height: null, vector: null, dim: null });
+          settled.push({
+            imageId: image.id,
+            contentHash: image.contentHash,
+            status: 'unreadable',
+            reason: describeFailure(error),
+            width: null,
+            height: null,
+            vector: null,
+            dim: null,
+          });
           continue;
         }
         const contentHash = hashBytes(bytes);
@@ -226,7 +236,9 @@ export async function embedImages(ids: number[], config: EmbedConfig, progress: 
     const record = async (outcomes: EmbedOutcome[]) => {
       await imagesRepository.saveOutcomes(outcomes, model);
       processed += outcomes.length;
-      const failures = outcomes.filter((o) => o.status === 'unreadable').map((o) => ({ path: images.find((i) => i.id === o.imageId)!.path, reason: o.reason! }));
+      const failures = outcomes
+        .filter((o) => o.status === 'unreadable')
+        .map((o) => ({ path: images.find((i) => i.id === o.imageId)!.path, reason: o.reason! }));
       await progress.advance(outcomes.length - failures.length, failures);
       await pauseForTests(processed);
     };

@@ -1,11 +1,5 @@
 import { badRequest } from '@/lib/errors';
-import {
-  searchResultsRepository,
-  type EmbeddingRows,
-  type OutlierToWrite,
-  type PairRowsToWrite,
-  type RowKey,
-} from '@/lib/repositories/search-results';
+import { searchResultsRepository, type EmbeddingRows, type OutlierToWrite, type PairRowsToWrite, type RowKey } from '@/lib/repositories/search-results';
 import { rebuildReview } from '@/lib/services/review';
 import { isLockTimeout, searchRunsRepository, type BlockPlan, type RunPlan, type SearchRunRow } from '@/lib/repositories/search-runs';
 import { settingsRepository } from '@/lib/repositories/settings';
@@ -124,7 +118,9 @@ async function planRun(runId: number, model: string, tileRows: number, start: bi
   const tiles = tileOrder(blocks.length);
   await searchRunsRepository.savePlan(runId, plan, allSums, rows, dim, tiles);
   await progress?.setTotal(tiles.length);
-  log(`search run ${runId}: ${rows} embeddings of ${identityIds.length} people in ${blocks.length} blocks, ${tiles.length} tiles (planned in ${seconds(start).toFixed(1)} s)`);
+  log(
+    `search run ${runId}: ${rows} embeddings of ${identityIds.length} people in ${blocks.length} blocks, ${tiles.length} tiles (planned in ${seconds(start).toFixed(1)} s)`,
+  );
   const run = (await searchRunsRepository.find(runId))!;
   if (blocks.length) {
     const labelOf = new Map(identityIds.map((identityId, label) => [identityId, label]));
@@ -401,7 +397,14 @@ export async function finishSearch(runId: number, log: Log): Promise<SearchSumma
     const evidence = await searchResultsRepository.identityPairEvidence(runId);
     const label = (identityId: number) => context.labelOf.get(identityId)!;
     const merges = rankByCentroids(
-      evidence.map((e) => ({ a: label(e.identityAId), b: label(e.identityBId), centroidSimilarity: 0, pairCount: e.pairCount, maxSimilarity: e.maxSimilarity, meanSimilarity: e.meanSimilarity })),
+      evidence.map((e) => ({
+        a: label(e.identityAId),
+        b: label(e.identityBId),
+        centroidSimilarity: 0,
+        pairCount: e.pairCount,
+        maxSimilarity: e.maxSimilarity,
+        meanSimilarity: e.meanSimilarity,
+      })),
       context.centroids,
       run.dim,
     );

@@ -68,7 +68,8 @@ async function checkModelFile(model: string) {
 async function claimRoot(given: string, stored: string | null) {
   const root = await checkedDatasetRoot(given);
   if (stored === root) return;
-  if (stored) throw conflict(`this database already reviews ${stored}; to review another folder, start facesift with another database (DATABASE_URL or FACESIFT_HOME)`);
+  if (stored)
+    throw conflict(`this database already reviews ${stored}; to review another folder, start facesift with another database (DATABASE_URL or FACESIFT_HOME)`);
   const claimed = await settingsRepository.claimDatasetRoot(root);
   if (claimed !== root) throw conflict(`this database already reviews ${claimed}`);
 }

@@ -73,7 +73,7 @@ export async function similarityHistogram(): Promise<SimilarityHistogram> {
   if (allDifferent) {
     for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) if (labels[a] !== labels[b]) different[binOf(dot(vectors, dim, a, b))]++;
   } else {
-    for (let p = 0; p < MAX_PAIRS; ) {
+    for (let p = 0; p < MAX_PAIRS;) {
       const a = Math.floor(Math.random() * n);
       const b = Math.floor(Math.random() * n);
       if (labels[a] === labels[b]) continue;

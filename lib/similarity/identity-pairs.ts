@@ -23,11 +23,7 @@ export interface IdentityPair {
  * split. Pair counts and maxima are shown beside it as evidence but would rank misfiled images and
  * large folders first.
  */
-export function rankIdentityPairs(
-  set: EmbeddingSet,
-  crossPairs: PairList,
-  options: { centroids?: IdentityCentroids } = {},
-): IdentityPair[] {
+export function rankIdentityPairs(set: EmbeddingSet, crossPairs: PairList, options: { centroids?: IdentityCentroids } = {}): IdentityPair[] {
   const { identities } = describeSet(set);
   const { labels, dim } = set;
   const byKey = new Map<number, IdentityPair>();
@@ -58,11 +54,6 @@ export function rankIdentityPairs(
 export function rankByCentroids(pairs: IdentityPair[], centroids: IdentityCentroids, dim: number): IdentityPair[] {
   for (const pair of pairs) pair.centroidSimilarity = centroidCosine(centroids, dim, pair.a, pair.b);
   return pairs.sort(
-    (x, y) =>
-      y.centroidSimilarity - x.centroidSimilarity ||
-      y.pairCount - x.pairCount ||
-      y.maxSimilarity - x.maxSimilarity ||
-      x.a - y.a ||
-      x.b - y.b,
+    (x, y) => y.centroidSimilarity - x.centroidSimilarity || y.pairCount - x.pairCount || y.maxSimilarity - x.maxSimilarity || x.a - y.a || x.b - y.b,
   );
 }

@@ -53,12 +53,7 @@ export interface NativeSimilarity {
     range?: PairRange,
   ): Promise<RawPairs>;
   /** Per row, the most similar centroid other than the row's own label (-1 / NaN when none). */
-  nearestOtherCentroid(
-    vectors: Float32Array,
-    dim: number,
-    labels: Int32Array,
-    centroids: Float32Array,
-  ): Promise<{ label: Int32Array; sim: Float32Array }>;
+  nearestOtherCentroid(vectors: Float32Array, dim: number, labels: Int32Array, centroids: Float32Array): Promise<{ label: Int32Array; sim: Float32Array }>;
   /** Per row, the mean of its k highest similarities within its group (NaN when alone). */
   groupTopMean(vectors: Float32Array, dim: number, order: Int32Array, offsets: Int32Array, k: number): Promise<Float32Array>;
 }

@@ -67,15 +67,7 @@ export async function findCandidatePairs(set: EmbeddingSet, options: CandidateSe
     throw new RangeError('thresholds must be numbers');
   }
   const same = dupThreshold ?? Number.POSITIVE_INFINITY;
-  const raw = await nativeSimilarity().pairsAbove(
-    set.vectors,
-    set.dim,
-    set.labels,
-    Math.min(threshold, same),
-    same,
-    maxPairs,
-    options.range,
-  );
+  const raw = await nativeSimilarity().pairsAbove(set.vectors, set.dim, set.labels, Math.min(threshold, same), same, maxPairs, options.range);
   if (raw.qualifying > maxPairs) throw tooManyPairs(raw, threshold, maxPairs);
 
   const cross = selectPairs(raw, (p) => set.labels[raw.i[p]] !== set.labels[raw.j[p]] && raw.sim[p] >= threshold);
@@ -85,11 +77,7 @@ export async function findCandidatePairs(set: EmbeddingSet, options: CandidateSe
 }
 
 /** Every pair of images from different folders with cosine >= threshold (i < j). */
-export async function findCrossIdentityPairs(
-  set: EmbeddingSet,
-  threshold: number,
-  options: { maxPairs?: number } = {},
-): Promise<PairList> {
+export async function findCrossIdentityPairs(set: EmbeddingSet, threshold: number, options: { maxPairs?: number } = {}): Promise<PairList> {
   return (await findCandidatePairs(set, { threshold, maxPairs: options.maxPairs })).cross;
 }
 

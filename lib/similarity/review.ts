@@ -148,7 +148,8 @@ export class VerdictModel {
   constructor(verdicts: Verdict[]) {
     for (const v of verdicts) {
       if (v.subject === 'identity_pair' && v.verdict === 'same' && v.fromIdentity && v.toIdentity) this.merge(v.fromIdentity, v.toIdentity, v);
-      else if (v.subject === 'pair' && v.verdict === 'mislabeled' && v.side === 'merge' && v.fromIdentity && v.toIdentity) this.merge(v.fromIdentity, v.toIdentity, v);
+      else if (v.subject === 'pair' && v.verdict === 'mislabeled' && v.side === 'merge' && v.fromIdentity && v.toIdentity)
+        this.merge(v.fromIdentity, v.toIdentity, v);
       else if (v.verdict === 'mislabeled' && v.misfiledHash && v.fromIdentity) this.moves.set(imageKey(v.fromIdentity, v.misfiledHash), v);
       else if (v.subject === 'identity_pair' && v.verdict === 'different') this.differentRaw.push(v);
       else if (v.subject === 'pair' && v.verdict === 'duplicate') this.duplicateVerdicts.push(v);
@@ -244,7 +245,8 @@ export function propagate(input: ReviewInput, model = new VerdictModel(input.ver
     const decided = input.pairs.find((p) => p.key === v.subjectKey);
     const group = decided && groupOfHash.get(decided.hashA);
     if (!group) continue;
-    for (const p of group) if (p.own === 'open' && p.key !== v.subjectKey) give('pair', p.key, 'duplicate', v, `${p.pathA} and ${p.pathB} are copies of one picture`);
+    for (const p of group)
+      if (p.own === 'open' && p.key !== v.subjectKey) give('pair', p.key, 'duplicate', v, `${p.pathA} and ${p.pathB} are copies of one picture`);
   }
 
   const standsOut = (folder: string, hash: string, otherFolder: string) => {
@@ -252,7 +254,11 @@ export function propagate(input: ReviewInput, model = new VerdictModel(input.ver
     const image = input.images.get(imageKey(folder, hash));
     if (!image) return false;
     if (image.flagged) return true;
-    return image.nearestFolder !== null && model.person(image.nearestFolder) === model.person(otherFolder) && closerElsewhere(image, (a, b) => model.person(a) === model.person(b));
+    return (
+      image.nearestFolder !== null &&
+      model.person(image.nearestFolder) === model.person(otherFolder) &&
+      closerElsewhere(image, (a, b) => model.person(a) === model.person(b))
+    );
   };
 
   for (const p of input.pairs) {
@@ -298,7 +304,8 @@ export function propagate(input: ReviewInput, model = new VerdictModel(input.ver
     if (image.own !== 'open') continue;
     const move = model.move(image.folder, image.hash);
     const key = imageKey(image.folder, image.hash);
-    if (move && !(move.subject === 'outlier' && move.subjectKey === key)) give('outlier', key, 'mislabeled', move, `${image.path} belongs in ${move.toIdentity ?? 'no folder here'}`);
+    if (move && !(move.subject === 'outlier' && move.subjectKey === key))
+      give('outlier', key, 'mislabeled', move, `${image.path} belongs in ${move.toIdentity ?? 'no folder here'}`);
   }
   return derived;
 }
@@ -307,13 +314,20 @@ export function propagate(input: ReviewInput, model = new VerdictModel(input.ver
  * The findings of the candidates given their effective statuses (own, else derived, else open),
  * open ones only: a finding closes when its candidate is decided or nothing it explains is open.
  */
-export function findFindings(input: ReviewInput, status: (subject: ReviewSubject, key: string, own: string) => string, model = new VerdictModel(input.verdicts)): Finding[] {
+export function findFindings(
+  input: ReviewInput,
+  status: (subject: ReviewSubject, key: string, own: string) => string,
+  model = new VerdictModel(input.verdicts),
+): Finding[] {
   const findings: Finding[] = [];
   const open = (p: EvidencePair) => status('pair', p.key, p.own) === 'open';
 
   const pairsOfImage = new Map<string, EvidencePair[]>();
   for (const p of input.pairs) {
-    for (const [folder, hash] of [[p.folderA, p.hashA], [p.folderB, p.hashB]]) {
+    for (const [folder, hash] of [
+      [p.folderA, p.hashA],
+      [p.folderB, p.hashB],
+    ]) {
       const key = imageKey(folder, hash);
       const list = pairsOfImage.get(key) ?? [];
       list.push(p);

@@ -112,7 +112,7 @@ export function generateSyntheticDataset(options: SyntheticOptions): SyntheticDa
   const groupDir = new Float32Array(dim);
   const own = new Float32Array(dim);
   const lookalikeShare = options.lookalikeShare ?? 0.3;
-  for (let p = 0; p < people; ) {
+  for (let p = 0; p < people;) {
     const grouped = rng() < lookalikeShare;
     const size = grouped ? Math.min(2 + Math.floor(rng() * 3), people - p) : 1;
     if (size > 1) randomUnit(groupDir);

@@ -91,7 +91,16 @@ function searchWrites(pairs: number) {
   let rounds = 0;
   const running = (async () => {
     while (!stopping) {
-      const runId = await searchRunsRepository.create({ jobId: null, model: 'default', threshold: 0.3, duplicateThreshold: 0.95, outlierThreshold: 0.35, maxPairs: pairs, tileRows: 0, params: {} });
+      const runId = await searchRunsRepository.create({
+        jobId: null,
+        model: 'default',
+        threshold: 0.3,
+        duplicateThreshold: 0.95,
+        outlierThreshold: 0.35,
+        maxPairs: pairs,
+        tileRows: 0,
+        params: {},
+      });
       await searchResultsRepository.addPairs(runId, [
         {
           kind: 'cross_identity',
@@ -100,8 +109,11 @@ function searchWrites(pairs: number) {
           imageB,
           identityA: (p) => Math.floor((imageA(p) - 1) / IMAGES_PER_PERSON) + 1,
           identityB: (p) => Math.floor((imageB(p) - 1) / IMAGES_PER_PERSON) + 1,
-          similarity: (p) => 0.3 + 0.7 * ((p * 7919) % 1000) / 1000,
-          pairKey: (p) => createHash('md5').update(`${imageA(p)}:${imageB(p)}`).digest('hex'),
+          similarity: (p) => 0.3 + (0.7 * ((p * 7919) % 1000)) / 1000,
+          pairKey: (p) =>
+            createHash('md5')
+              .update(`${imageA(p)}:${imageB(p)}`)
+              .digest('hex'),
         },
       ]);
       await searchResultsRepository.prepareForReaders(runId);
@@ -180,7 +192,14 @@ async function load(options: autocannon.Options, expectedStatus: number): Promis
   const result = await instance;
   times.sort((a, b) => a - b);
   const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? NaN;
-  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), requests: times.length, perSecond: result.requests.average, failures: failures + result.errors + result.timeouts };
+  return {
+    p50: at(0.5),
+    p95: at(0.95),
+    p99: at(0.99),
+    requests: times.length,
+    perSecond: result.requests.average,
+    failures: failures + result.errors + result.timeouts,
+  };
 }
 
 /**
@@ -269,7 +288,9 @@ async function main() {
 
     const { rows: buffers } = await getPool().query<{ size: string }>(`SELECT current_setting('shared_buffers') AS size`);
     const postgres = `${values.embedded ? "facesift's own Postgres" : 'Postgres at DATABASE_URL'} (shared_buffers ${buffers[0].size})`;
-    console.log(`\n${counted.toLocaleString('en')} pairs, ${CONNECTIONS} connections over loopback, ${seconds} s each after ${warmUp} s of the same load, ${os.cpus().length} CPUs shared by server, ${postgres} and load tool`);
+    console.log(
+      `\n${counted.toLocaleString('en')} pairs, ${CONNECTIONS} connections over loopback, ${seconds} s each after ${warmUp} s of the same load, ${os.cpus().length} CPUs shared by server, ${postgres} and load tool`,
+    );
     report('peer: GET /api/pairs unsigned (401)', floor);
     report('GET /api/pairs (50, filtered, any page)', list, TARGETS.list, floor);
     report('POST /api/pairs/[id]/decision', decision, TARGETS.decision, floor);

@@ -51,7 +51,10 @@ export async function replicateSample(options: ReplicateOptions): Promise<Replic
     const input = path.join(sourceDir, person, file);
     const { width = 0, height = 0, channels } = await sharp(input).metadata();
     const cut = () => Math.floor(random() * 0.06 * Math.min(width, height));
-    const left = cut(), right = cut(), top = cut(), bottom = cut();
+    const left = cut(),
+      right = cut(),
+      top = cut(),
+      bottom = cut();
     const brightness = 0.85 + random() * 0.3;
     const relativePath = path.join(person, `${path.parse(file).name}-v${variant}.png`);
     const absolutePath = path.join(options.outDir, relativePath);
@@ -85,8 +88,7 @@ const ROUNDS = 10;
 
 async function benchMode(mode: EmbedMode, images: ReplicatedImage[]): Promise<ModeReport> {
   const embedder = await createEmbedder({ mode });
-  const inputs = (from: ReplicatedImage[]): EmbedInput[] =>
-    from.map((im) => ({ key: im.relativePath, path: im.absolutePath }));
+  const inputs = (from: ReplicatedImage[]): EmbedInput[] => from.map((im) => ({ key: im.relativePath, path: im.absolutePath }));
   const raw: RawInferenceReport = {
     images: 0,
     seconds: 0,
@@ -136,8 +138,7 @@ function report(r: ModeReport): void {
   const rate = (n: number, s: number) => (s > 0 ? n / s : 0);
   const pipeline = rate(r.images, r.pipelineSeconds);
   const raw = rate(r.images, r.raw.seconds);
-  const models =
-    r.mode === 'aligned' ? 'recogniser' : 'detector + landmarks + recogniser';
+  const models = r.mode === 'aligned' ? 'recogniser' : 'detector + landmarks + recogniser';
   console.log(`\nmode ${r.mode} (${models}), ${r.images} images, statuses ${JSON.stringify(r.statuses)}`);
   console.log(`  pipeline       ${pipeline.toFixed(1).padStart(7)} img/s  (${r.pipelineSeconds.toFixed(2)} s)`);
   console.log(`  raw ONNX       ${raw.toFixed(1).padStart(7)} img/s  (${r.raw.seconds.toFixed(2)} s in run())`);

@@ -34,7 +34,12 @@ const tera = (ops: number) => `${(ops / 1e12).toFixed(2)} TOP/s`;
 function describeMachine() {
   const native = nativeSimilarity();
   const { active, available } = native.kernels();
-  console.log(`CPU: ${cpuModel()}, ${os.cpus().length} logical CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(
+    `CPU: ${cpuModel()}, ${os.cpus().length} logical CPUs, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   console.log(`join paths this CPU runs: ${available.join(', ')}; default ${active}; ${native.threads} threads`);
   console.log(
     'rates "per CPU-second" divide by the CPU time the process got, times the thread count: what the threads would do ' +
@@ -68,7 +73,9 @@ function samePairs(a: RawPairs, b: RawPairs): boolean {
 async function datasetScale(images: number, persons: number, threshold: number) {
   const [data, generation] = await timed(() => generateSyntheticDataset({ persons, images, seed: 42 }));
   const { vectors, dim, labels } = data;
-  console.log(`${images} x ${dim} synthetic embeddings, ${persons} persons (${generation.wall.toFixed(1)} s to generate); threshold ${threshold}, duplicates ${DUP_THRESHOLD}`);
+  console.log(
+    `${images} x ${dim} synthetic embeddings, ${persons} persons (${generation.wall.toFixed(1)} s to generate); threshold ${threshold}, duplicates ${DUP_THRESHOLD}`,
+  );
   const { available } = nativeSimilarity().kernels();
   const int8Path = available.find((name) => name.startsWith('int8-'))!;
   const floatPath = available.find((name) => name.startsWith('float32-'))!;
@@ -93,7 +100,9 @@ async function datasetScale(images: number, persons: number, threshold: number) 
 
   const numpy = numpyBruteForce(vectors, dim, labels, threshold);
   if (numpy) {
-    console.log(`numpy brute force (float32 matmul, row blocks of 1024): ${numpy.wall.toFixed(2)} s wall, ${numpy.cpu.toFixed(2)} s CPU → ${numpy.pairs} cross pairs (ours ${cross.size})`);
+    console.log(
+      `numpy brute force (float32 matmul, row blocks of 1024): ${numpy.wall.toFixed(2)} s wall, ${numpy.cpu.toFixed(2)} s CPU → ${numpy.pairs} cross pairs (ours ${cross.size})`,
+    );
   } else {
     console.log('numpy brute force: skipped (no python3 with numpy)');
   }
@@ -113,7 +122,9 @@ async function million(threshold: number, blocks: number) {
   const [data, generation] = await timed(() => generateSyntheticDataset({ persons, images, seed: 42 }));
   const { vectors, dim, labels } = data;
   const native = nativeSimilarity();
-  console.log(`${images} x ${dim} synthetic embeddings, ${persons} persons (${generation.wall.toFixed(0)} s to generate); threshold ${threshold}; path ${native.kernels().active}`);
+  console.log(
+    `${images} x ${dim} synthetic embeddings, ${persons} persons (${generation.wall.toFixed(0)} s to generate); threshold ${threshold}; path ${native.kernels().active}`,
+  );
   const edges = Array.from({ length: blocks + 1 }, (_, b) => Math.round((b * images) / blocks));
   let pairs = 0;
   let wall = 0;

@@ -35,4 +35,3 @@ print(json.dumps({"wall": time.perf_counter() - start, "cpu": time.process_time(
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
-

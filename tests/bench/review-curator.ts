@@ -8,7 +8,15 @@ import { parseArgs } from 'node:util';
 import { closeDb } from '@/lib/db';
 import { createTestDatabase } from '../support/database';
 import { resetDatabase } from '../support/reset';
-import { printCuratorReport, runScriptedCurator, searchReviewDataset, seedReviewDataset, SEED_SCALE, QUARTER_SCALE, type ReviewDatasetOptions } from '../support/review-dataset';
+import {
+  printCuratorReport,
+  runScriptedCurator,
+  searchReviewDataset,
+  seedReviewDataset,
+  SEED_SCALE,
+  QUARTER_SCALE,
+  type ReviewDatasetOptions,
+} from '../support/review-dataset';
 
 async function walk(label: string, options: ReviewDatasetOptions) {
   await resetDatabase();
@@ -19,7 +27,10 @@ async function walk(label: string, options: ReviewDatasetOptions) {
   const searched = Date.now();
   const report = await runScriptedCurator(truth, 20_000, (line) => process.stderr.write(`${line}\n`));
   const walked = Date.now();
-  printCuratorReport(`${label}: ${options.images.toLocaleString('en')} faces, ${options.folders} folders, ${summary.crossIdentityPairs.toLocaleString('en')} cross pairs, ${summary.nearDuplicates} near-duplicates`, report);
+  printCuratorReport(
+    `${label}: ${options.images.toLocaleString('en')} faces, ${options.folders} folders, ${summary.crossIdentityPairs.toLocaleString('en')} cross pairs, ${summary.nearDuplicates} near-duplicates`,
+    report,
+  );
   console.log(
     `  seeded in ${((seeded - started) / 1000).toFixed(1)} s, searched (with findings) in ${((searched - seeded) / 1000).toFixed(1)} s, ` +
       `walked in ${((walked - searched) / 1000).toFixed(1)} s (${((walked - searched) / Math.max(1, report.verdicts)).toFixed(0)} ms per verdict with its next item)`,

@@ -29,7 +29,11 @@ async function main() {
         await embedder.embedAll(inputs().slice(0, 64));
         const rawBefore = await embedder.measureRawInference(inputs());
         const started = performance.now();
-        const { state } = await runScanInline({ root: dir, mode, force: false, search: false }, () => {}, () => {});
+        const { state } = await runScanInline(
+          { root: dir, mode, force: false, search: false },
+          () => {},
+          () => {},
+        );
         const scanSeconds = (performance.now() - started) / 1000;
         const rawAfter = await embedder.measureRawInference(inputs());
         await embedder.close();

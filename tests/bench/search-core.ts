@@ -3,16 +3,9 @@
 // Run: npx tsx tests/bench/search-core.ts [--images 57637] [--persons 1291] [--threshold 0.4] [--seed 42]
 // Thread counts come from OMP_NUM_THREADS / OPENBLAS_NUM_THREADS at process start.
 import { parseArgs } from 'node:util';
-import {
-  findCandidatePairs,
-  findOutliers,
-  identityCentroids,
-  nativeSimilarity,
-  rankIdentityPairs,
-} from '@/lib/similarity';
+import { findCandidatePairs, findOutliers, identityCentroids, nativeSimilarity, rankIdentityPairs } from '@/lib/similarity';
 import { generateSyntheticDataset } from '@/lib/similarity/synthetic';
 import { faissReferenceSearch, REFERENCE_BATCH, REFERENCE_K } from './faiss-reference';
-
 
 interface Timing {
   wallMs: number;
@@ -50,15 +43,12 @@ async function main() {
       `OPENBLAS_NUM_THREADS=${process.env.OPENBLAS_NUM_THREADS ?? 'unset'}, OPENBLAS_CORETYPE=${process.env.OPENBLAS_CORETYPE ?? 'unset'})`,
   );
 
-  const [data, generation] = await timed(() =>
-    generateSyntheticDataset({ persons, images, seed: Number(values.seed) }),
-  );
+  const [data, generation] = await timed(() => generateSyntheticDataset({ persons, images, seed: Number(values.seed) }));
   console.log(`synthetic data:          ${seconds(generation)}`);
 
   const [found, ours] = await timed(() => findCandidatePairs(data, { threshold, dupThreshold: 0.95 }));
   console.log(
-    `ours, exact search:      ${seconds(ours)}  → ${found.cross.i.length} cross-identity pairs, ` +
-      `${found.nearDuplicates.i.length} near-duplicates`,
+    `ours, exact search:      ${seconds(ours)}  → ${found.cross.i.length} cross-identity pairs, ` + `${found.nearDuplicates.i.length} near-duplicates`,
   );
   const [centroids, centroidTime] = await timed(() => identityCentroids(data));
   const [outliers, outlierTime] = await timed(() => findOutliers(data, { centroids }));
@@ -85,8 +75,7 @@ async function main() {
   const ratio = ours.wallMs / searchTime.wallMs;
   const cpuRatio = ours.cpuMs / searchTime.cpuMs;
   console.log(
-    `ratio ours / reference search: ${ratio.toFixed(2)} wall, ${cpuRatio.toFixed(2)} CPU (target <= 1.5)` +
-      `; peak RSS overall ${peakRssMb().toFixed(0)} MB`,
+    `ratio ours / reference search: ${ratio.toFixed(2)} wall, ${cpuRatio.toFixed(2)} CPU (target <= 1.5)` + `; peak RSS overall ${peakRssMb().toFixed(0)} MB`,
   );
   if (missing > 0) process.exitCode = 1;
 }

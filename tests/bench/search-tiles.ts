@@ -83,12 +83,23 @@ async function main() {
     const one = await queued(1, { threshold, tileRows });
     const two = await queued(2, { threshold, tileRows });
 
-    console.log(`${images} embeddings x 512, ${values.persons} persons, threshold ${threshold}, ${whole.summary.crossIdentityPairs} cross-identity pairs; ${os.cpus().length} CPUs (shared)`);
+    console.log(
+      `${images} embeddings x 512, ${values.persons} persons, threshold ${threshold}, ${whole.summary.crossIdentityPairs} cross-identity pairs; ${os.cpus().length} CPUs (shared)`,
+    );
     console.log(`one process, whole matrix as 1 tile:     ${whole.seconds.toFixed(2)} s`);
-    console.log(`one process, ${tiled.summary.tiles} tiles of ${tileRows} rows:  ${tiled.seconds.toFixed(2)} s  (${(tiled.seconds / whole.seconds).toFixed(2)}x)`);
-    console.log(`queued, 1 worker:                        ${one.seconds.toFixed(2)} s  (${(one.seconds / whole.seconds).toFixed(2)}x; tile overhead ${((one.seconds / whole.seconds - 1) * 100).toFixed(0)}%, target <= 10%)`);
-    console.log(`queued, 2 workers:                       ${two.seconds.toFixed(2)} s  (${(two.seconds / whole.seconds).toFixed(2)}x; the second worker adds ${((one.seconds / two.seconds - 1) * 100).toFixed(0)}%)`);
-    for (const [label, run] of [['1 worker', one], ['2 workers', two]] as const) {
+    console.log(
+      `one process, ${tiled.summary.tiles} tiles of ${tileRows} rows:  ${tiled.seconds.toFixed(2)} s  (${(tiled.seconds / whole.seconds).toFixed(2)}x)`,
+    );
+    console.log(
+      `queued, 1 worker:                        ${one.seconds.toFixed(2)} s  (${(one.seconds / whole.seconds).toFixed(2)}x; tile overhead ${((one.seconds / whole.seconds - 1) * 100).toFixed(0)}%, target <= 10%)`,
+    );
+    console.log(
+      `queued, 2 workers:                       ${two.seconds.toFixed(2)} s  (${(two.seconds / whole.seconds).toFixed(2)}x; the second worker adds ${((one.seconds / two.seconds - 1) * 100).toFixed(0)}%)`,
+    );
+    for (const [label, run] of [
+      ['1 worker', one],
+      ['2 workers', two],
+    ] as const) {
       const perWorker = run.tiles.map((t) => `${t.tiles} tiles in ${Number(t.seconds).toFixed(1)} s`).join(', ');
       console.log(`  ${label}: peak RSS per worker ${run.rss.map((mb) => `${mb.toFixed(0)} MB`).join(', ')}; ${perWorker}`);
     }

@@ -50,8 +50,12 @@ async function main() {
     const numpy = numpyBruteForce(vectors, dim, labels, threshold);
 
     console.log(`${images} embeddings x ${dim} dims, ${persons} persons, threshold ${threshold}; join path ${nativeSimilarity().kernels().active}`);
-    console.log(`whole search:            ${whole.toFixed(2)} s (load ${summary.seconds.load.toFixed(2)}, find ${summary.seconds.search.toFixed(2)}, write ${summary.seconds.write.toFixed(2)})`);
-    console.log(`  found ${summary.crossIdentityPairs} cross-identity pairs, ${summary.nearDuplicates} near-duplicates, ${summary.identityPairs} merge suggestions, ${summary.flaggedOutliers} outliers`);
+    console.log(
+      `whole search:            ${whole.toFixed(2)} s (load ${summary.seconds.load.toFixed(2)}, find ${summary.seconds.search.toFixed(2)}, write ${summary.seconds.write.toFixed(2)})`,
+    );
+    console.log(
+      `  found ${summary.crossIdentityPairs} cross-identity pairs, ${summary.nearDuplicates} near-duplicates, ${summary.identityPairs} merge suggestions, ${summary.flaggedOutliers} outliers`,
+    );
     console.log(`raw faiss-node IndexFlatIP k=64 search: ${reference.searchSeconds.toFixed(2)} s`);
     console.log(`ratio whole search / raw faiss: ${(whole / reference.searchSeconds).toFixed(2)} (target <= 1.5)`);
     if (numpy) console.log(`numpy brute force: ${numpy.wall.toFixed(2)} s; ratio whole search / numpy: ${(whole / numpy.wall).toFixed(3)}`);

@@ -23,7 +23,10 @@ export async function syntheticDatabase(prefix: string, images: number, persons:
   process.env.DATABASE_URL = database.url;
   const data = generateSyntheticDataset({ persons, images, seed: 42 });
   const { vectors, dim, labels, identityNames } = data;
-  await copy('COPY "Identity" (id, name) FROM STDIN', identityNames.map((name, id) => `${id + 1}\t${name}\n`));
+  await copy(
+    'COPY "Identity" (id, name) FROM STDIN',
+    identityNames.map((name, id) => `${id + 1}\t${name}\n`),
+  );
   await copy(
     'COPY "Image" (id, "identityId", path, "contentHash", size, status, "embeddedAt", "updatedAt") FROM STDIN',
     (function* () {

@@ -32,7 +32,10 @@ describe('the dataset root', () => {
   });
 
   it('must exist and be a folder', async () => {
-    await expect(updateSettings({ datasetRoot: '/nonexistent/faces' })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/does not exist/) });
+    await expect(updateSettings({ datasetRoot: '/nonexistent/faces' })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/does not exist/),
+    });
     const file = path.join(copySample(), 'amy', 'amy1.png');
     await expect(updateSettings({ datasetRoot: file })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/not a folder/) });
     expect((await getSettings()).datasetRoot).toBeNull();
@@ -68,7 +71,10 @@ describe('the dataset root', () => {
 describe('model, thresholds and skip folders', () => {
   it('accepts an .onnx file that exists, and refuses one that does not', async () => {
     const model = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'facesift-model-')), 'mine.onnx');
-    await expect(updateSettings({ model, preset: 'insightface-arcface' })).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/does not exist/) });
+    await expect(updateSettings({ model, preset: 'insightface-arcface' })).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/does not exist/),
+    });
     fs.writeFileSync(model, 'onnx bytes');
     expect(await updateSettings({ model, preset: 'insightface-arcface' })).toMatchObject({ model, preset: 'insightface-arcface' });
     expect(updateSettingsSchema.safeParse({ model: '/models/mine.bin' }).success).toBe(false);

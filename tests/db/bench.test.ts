@@ -7,7 +7,12 @@ const repo = path.resolve(__dirname, '..', '..');
 describe('npm run bench', () => {
   it('runs the scan benchmark through both of its modes, each on a database of its own', () => {
     // The benches make their databases on the server DATABASE_URL names (here the test database's server).
-    const run = spawnSync('npx', ['--no-install', 'tsx', 'tests/bench/scan.ts', '--images', '8'], { cwd: repo, env: process.env, encoding: 'utf8', timeout: 240_000 });
+    const run = spawnSync('npx', ['--no-install', 'tsx', 'tests/bench/scan.ts', '--images', '8'], {
+      cwd: repo,
+      env: process.env,
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
     expect(run.stderr).not.toMatch(/does not exist/);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/--detect: 8 images \(8 embedded or recorded, 0 unreadable\)/);

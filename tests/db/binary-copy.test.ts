@@ -10,7 +10,10 @@ describe('binary COPY', () => {
       const count = 20_000;
       const name = (i: number) => `山田_${i}\n${'é'.repeat(i % 7)}`;
       await copyBinary(client, 'copied', ['n', 'x', 'ok', 'kind', 'name'], count, (row, i) => {
-        row.int4(i % 3 === 0 ? null : i).float8(i % 5 === 0 ? Number.NaN : i / 7).bool(i % 2 === 0);
+        row
+          .int4(i % 3 === 0 ? null : i)
+          .float8(i % 5 === 0 ? Number.NaN : i / 7)
+          .bool(i % 2 === 0);
         row.text(i % 2 ? 'near_duplicate' : 'cross_identity').text(name(i));
       });
       const { rows } = await client.query(`SELECT n, x, ok, kind::text, name FROM copied ORDER BY ctid`);

@@ -62,7 +62,8 @@ describe('the facesift command', () => {
       expect(item.a).toEqual(expect.objectContaining({ imageId: expect.any(Number), identity: expect.any(String), path: expect.any(String) }));
     }
     const outliers = JSON.parse(cli('candidates', '--type', 'outliers', '--status', 'all').stdout);
-    for (const item of outliers) expect(item).toEqual(expect.objectContaining({ identity: expect.any(String), path: expect.any(String), score: expect.any(Number) }));
+    for (const item of outliers)
+      expect(item).toEqual(expect.objectContaining({ identity: expect.any(String), path: expect.any(String), score: expect.any(Number) }));
     const csv = cli('candidates', '--type', 'identity-pairs', '--format', 'csv');
     expect(csv.code).toBe(0);
   });

@@ -79,7 +79,9 @@ describe('exporting the fix list', () => {
     makeLink(path.join(root, 'sheldon', 'sheldon1.png'), copy);
     const fixList = JSON.parse(await exportFixList('json'));
     expect(fixList.actions.map((a: { action: string }) => a.action)).toEqual(['move', 'merge']);
-    expect(fixList.conflicts).toEqual([expect.objectContaining({ kind: 'invalid', subjects: ['sheldon/sheldon1 copy.png'], reason: expect.stringMatching(reason) })]);
+    expect(fixList.conflicts).toEqual([
+      expect.objectContaining({ kind: 'invalid', subjects: ['sheldon/sheldon1 copy.png'], reason: expect.stringMatching(reason) }),
+    ]);
   });
 
   it('writes the same actions as CSV with a header, quoting awkward names', async () => {

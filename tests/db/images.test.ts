@@ -39,14 +39,20 @@ async function recordImage(relPath: string, hash: string, size: number, mtimeMs:
   return { id: image.rows[0].id as number, hash };
 }
 
-const png = (width: number, height: number) => sharp({ create: { width, height, channels: 3, background: '#4a7' } }).png().toBuffer();
+const png = (width: number, height: number) =>
+  sharp({ create: { width, height, channels: 3, background: '#4a7' } })
+    .png()
+    .toBuffer();
 
 const body = async (response: Response) => Buffer.from(await response.arrayBuffer());
 
 describe('serving dataset images', () => {
   it('makes a webp thumbnail that fits 256 px, turned upright by its EXIF orientation, and keeps it on disk by content hash', async () => {
     // stored 400 wide and 200 high, with orientation 6: shown turned a quarter, 200 wide and 400 high
-    const jpeg = await sharp({ create: { width: 400, height: 200, channels: 3, background: '#a47' } }).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const jpeg = await sharp({ create: { width: 400, height: 200, channels: 3, background: '#a47' } })
+      .jpeg()
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
     const { id, hash } = await addImage('amy/portrait.jpg', jpeg);
 
     const response = await serveImage(id, { size: 'thumb' }, null);
@@ -90,9 +96,15 @@ describe('serving dataset images', () => {
 
   it('refuses a thumbnail of an image over the pixel limit the scan uses, with the reason', async () => {
     // 8000 x 7000 = 56 MP: over facesift's 50 MP, under sharp's own default of 268 MP.
-    const big = await sharp({ create: { width: 8000, height: 7000, channels: 3, background: '#000' } }).greyscale().png({ compressionLevel: 1 }).toBuffer();
+    const big = await sharp({ create: { width: 8000, height: 7000, channels: 3, background: '#000' } })
+      .greyscale()
+      .png({ compressionLevel: 1 })
+      .toBuffer();
     const { id } = await addImage('amy/big.png', big);
-    await expect(serveImage(id, { size: 'thumb' }, null)).rejects.toMatchObject({ status: 404, body: { reason: 'the image is over the 50 MP limit for one image' } });
+    await expect(serveImage(id, { size: 'thumb' }, null)).rejects.toMatchObject({
+      status: 404,
+      body: { reason: 'the image is over the 50 MP limit for one image' },
+    });
   });
 
   it('lets a browser keep an image for good only under its current version, and answers a matching ETag with 304', async () => {
@@ -125,12 +137,18 @@ describe('serving dataset images', () => {
     fs.mkdirSync(path.join(root, 'amy'));
     fs.symlinkSync(outside, path.join(root, 'amy', 'link.png'));
     const { id } = await recordImage('amy/link.png', 'x'.repeat(64), 1, 1);
-    await expect(serveImage(id, { size: 'full' }, null)).rejects.toMatchObject({ status: 404, body: { reason: expect.stringMatching(/outside the dataset root/) } });
+    await expect(serveImage(id, { size: 'full' }, null)).rejects.toMatchObject({
+      status: 404,
+      body: { reason: expect.stringMatching(/outside the dataset root/) },
+    });
   });
 
   it('refuses a stored path that climbs out of the root', async () => {
     const { id } = await recordImage('../etc/passwd', 'y'.repeat(64), 1, 1);
-    await expect(serveImage(id, { size: 'full' }, null)).rejects.toMatchObject({ status: 404, body: { reason: expect.stringMatching(/not a path inside the dataset/) } });
+    await expect(serveImage(id, { size: 'full' }, null)).rejects.toMatchObject({
+      status: 404,
+      body: { reason: expect.stringMatching(/not a path inside the dataset/) },
+    });
   });
 
   it('answers 404 with the reason for a gone image, a deleted file and one that cannot be decoded', async () => {
@@ -139,10 +157,16 @@ describe('serving dataset images', () => {
 
     const deleted = await addImage('amy/deleted.png', await png(10, 10));
     fs.rmSync(path.join(root, 'amy/deleted.png'));
-    await expect(serveImage(deleted.id, { size: 'full' }, null)).rejects.toMatchObject({ status: 404, body: { reason: 'amy/deleted.png is no longer in the dataset' } });
+    await expect(serveImage(deleted.id, { size: 'full' }, null)).rejects.toMatchObject({
+      status: 404,
+      body: { reason: 'amy/deleted.png is no longer in the dataset' },
+    });
 
     const broken = await addImage('amy/broken.png', Buffer.from('not an image'));
-    await expect(serveImage(broken.id, { size: 'thumb' }, null)).rejects.toMatchObject({ status: 404, body: { reason: expect.stringMatching(/cannot be decoded/) } });
+    await expect(serveImage(broken.id, { size: 'thumb' }, null)).rejects.toMatchObject({
+      status: 404,
+      body: { reason: expect.stringMatching(/cannot be decoded/) },
+    });
 
     await expect(serveImage(999_999, { size: 'thumb' }, null)).rejects.toMatchObject({ status: 404 });
   });

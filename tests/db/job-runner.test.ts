@@ -36,10 +36,7 @@ async function spawnWorker(env: Record<string, string> = {}): Promise<Worker> {
 }
 
 async function jobRow(id: string) {
-  const { rows } = await getPool().query(
-    `SELECT status::text, total, done, failed, error, attempts, "attemptErrors", runner FROM "Job" WHERE id = $1`,
-    [id],
-  );
+  const { rows } = await getPool().query(`SELECT status::text, total, done, failed, error, attempts, "attemptErrors", runner FROM "Job" WHERE id = $1`, [id]);
   return rows[0];
 }
 
@@ -127,7 +124,9 @@ describe('retries', () => {
     const poison = batches.filter((batch) => batch.status === 'failed');
     expect(poison).toHaveLength(1);
     expect(poison[0].attempts).toBe(3);
-    expect(poison[0].attemptErrors.map((attempt: { reason: string }) => attempt.reason)).toEqual(Array(3).fill('cannot embed amy/amy2.png (FACESIFT_TEST_FAIL_IMAGE)'));
+    expect(poison[0].attemptErrors.map((attempt: { reason: string }) => attempt.reason)).toEqual(
+      Array(3).fill('cannot embed amy/amy2.png (FACESIFT_TEST_FAIL_IMAGE)'),
+    );
     expect(batches.filter((batch) => batch.status === 'done')).toHaveLength(batches.length - 1);
     expect((await jobRow(id)).error).toBe(
       `1 of ${batches.length} embed-batch jobs failed; ${poison[0].id}: cannot embed amy/amy2.png (FACESIFT_TEST_FAIL_IMAGE) (attempt 3 of 3)`,
@@ -150,12 +149,11 @@ describe('interrupted jobs', () => {
     if (searching) await runScanInline({ root, force: false, search: false }, quiet, quiet);
     // an embed batch is caught after its first images; the other kinds as they start
     const stuck = await spawnWorker(kind === 'embed-batch' ? { FACESIFT_TEST_PAUSE_AFTER_IMAGES: '1' } : { FACESIFT_TEST_PAUSE_JOB: kind });
-    const { id } =
-      searching
-        ? await enqueueJob('search', {}, null)
-        : kind === 'import-npz'
-          ? await enqueueJob('import-npz', { root }, null)
-          : await enqueueJob('scan', { root, force: false, search: false }, null);
+    const { id } = searching
+      ? await enqueueJob('search', {}, null)
+      : kind === 'import-npz'
+        ? await enqueueJob('import-npz', { root }, null)
+        : await enqueueJob('scan', { root, force: false, search: false }, null);
     await expect.poll(stuck.stderr, { timeout: 60_000, interval: 100 }).toMatch(/paused (in job|after)/);
     // alive (its pid answers) but silent: only the missing heartbeats can tell
     stuck.child.kill('SIGSTOP');

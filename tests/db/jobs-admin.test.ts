@@ -122,7 +122,9 @@ describe('cancelling and retrying a job the worker runs', () => {
     const cancelledAt = Date.now();
     await cancelJob(id);
     const { count: stoppedAt, lastChange } = await settledEmbedding(3_000);
-    console.info(`scan ${id}: a batch takes ~${batchMs} ms; the last one was written ${lastChange - cancelledAt} ms after the cancel; ${stoppedAt} of ${images} embedded`);
+    console.info(
+      `scan ${id}: a batch takes ~${batchMs} ms; the last one was written ${lastChange - cancelledAt} ms after the cancel; ${stoppedAt} of ${images} embedded`,
+    );
     expect((await jobDetail(id)).status).toBe('cancelled');
     expect(stoppedAt).toBeLessThan(images);
     // progress is flushed (and the cancel seen) at the first batch boundary a second after the last flush

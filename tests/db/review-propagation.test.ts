@@ -38,7 +38,10 @@ async function search() {
 
 const pairsOf = async (person: string) => (await candidatesRepository.listPairs(listPairsSchema.parse({ identity: person, limit: 500 }))).items;
 const rajPairs = async () => (await pairsOf('raj koothrappali')).filter((p) => [p.a.identity, p.b.identity].sort().join('|') === 'raj|raj koothrappali');
-const rajSplit = async () => (await candidatesRepository.listIdentityPairs(listIdentityPairsSchema.parse({ identity: 'raj koothrappali' }))).items.find((ip) => ip.a === 'raj' && ip.b === 'raj koothrappali')!;
+const rajSplit = async () =>
+  (await candidatesRepository.listIdentityPairs(listIdentityPairsSchema.parse({ identity: 'raj koothrappali' }))).items.find(
+    (ip) => ip.a === 'raj' && ip.b === 'raj koothrappali',
+  )!;
 
 describe('a verdict resolves what it explains', () => {
   it('says before the verdict how many pairs "same person" resolves, resolves them naming the verdict, exports one merge, and undoes them with it', async () => {
@@ -55,7 +58,11 @@ describe('a verdict resolves what it explains', () => {
     for (const pair of await rajPairs()) expect(pair.status).toBe('mislabeled');
     const shown = await getPair(between[0].id);
     expect(shown.decisions).toEqual([]);
-    expect(shown.resolvedBy).toMatchObject({ verdict: 'mislabeled', reason: 'resolved by alice: raj and raj koothrappali are the same person', decision: { id: same.id } });
+    expect(shown.resolvedBy).toMatchObject({
+      verdict: 'mislabeled',
+      reason: 'resolved by alice: raj and raj koothrappali are the same person',
+      decision: { id: same.id },
+    });
     const fixList = JSON.parse(await exportFixList('json'));
     expect(fixList.actions.filter((a: { action: string }) => a.action === 'merge')).toHaveLength(1);
     expect(fixList.actions.every((a: { action: string }) => a.action === 'merge')).toBe(true);
@@ -80,12 +87,17 @@ describe('a verdict resolves what it explains', () => {
 
   it('answers 409 with the verdict it contradicts to "fine" on a pair whose image was moved', async () => {
     const alice = await demo();
-    const amy3 = (await candidatesRepository.listOutliers(listOutliersSchema.parse({ identity: 'penny', kind: 'all' }))).items.find((o) => o.path === 'penny/amy3.png')!;
+    const amy3 = (await candidatesRepository.listOutliers(listOutliersSchema.parse({ identity: 'penny', kind: 'all' }))).items.find(
+      (o) => o.path === 'penny/amy3.png',
+    )!;
     const moved = await decideOutlier(alice, amy3.id, { verdict: 'mislabeled', toIdentity: 'amy' });
     const withAmy = (await pairsOf('amy')).find((p) => p.b.path === 'penny/amy3.png' || p.a.path === 'penny/amy3.png')!;
     expect(withAmy.status).toBe('mislabeled');
     const refused = await decidePair(alice, withAmy.id, { verdict: 'fine' }).catch((error: AppError) => error);
-    expect(refused).toMatchObject({ status: 409, body: { current: { id: moved.id, verdict: 'mislabeled', toIdentity: 'amy' }, derived: { verdict: 'mislabeled' } } });
+    expect(refused).toMatchObject({
+      status: 409,
+      body: { current: { id: moved.id, verdict: 'mislabeled', toIdentity: 'amy' }, derived: { verdict: 'mislabeled' } },
+    });
     expect((await getPair(withAmy.id)).decisions).toEqual([]);
   });
 
@@ -104,7 +116,11 @@ describe('a verdict resolves what it explains', () => {
         seen.push(`${next.finding.kind} ${next.item.a} ${next.item.b}`);
         await decideIdentityPair(alice, next.item.id, { verdict: next.item.b === 'raj koothrappali' && next.item.a === 'raj' ? 'same' : 'different' });
       } else {
-        expect((await candidatesRepository.listOutliers(listOutliersSchema.parse({ identity: next.item.identity, kind: 'all', limit: 500 }))).items.find((o) => o.id === next.item.id)).toEqual(next.item);
+        expect(
+          (await candidatesRepository.listOutliers(listOutliersSchema.parse({ identity: next.item.identity, kind: 'all', limit: 500 }))).items.find(
+            (o) => o.id === next.item.id,
+          ),
+        ).toEqual(next.item);
         seen.push(`${next.finding.kind} ${next.item.path} ${next.finding.detail.belongsTo}`);
         await decideOutlier(alice, next.item.id, next.item.path === 'penny/amy3.png' ? { verdict: 'mislabeled', toIdentity: 'amy' } : { verdict: 'fine' });
       }
@@ -113,6 +129,10 @@ describe('a verdict resolves what it explains', () => {
       expect.arrayContaining(['split raj raj koothrappali', 'duplicate sheldon/sheldon1 copy.png sheldon/sheldon1.png', 'misfiled penny/amy3.png amy']),
     );
     expect((await reviewNext()).type).toBeNull();
-    expect((await candidatesRepository.listPairs(listPairsSchema.parse({ status: 'open', limit: 500 }))).items.filter((p) => p.a.path === 'penny/amy3.png' || p.b.path === 'penny/amy3.png')).toEqual([]);
+    expect(
+      (await candidatesRepository.listPairs(listPairsSchema.parse({ status: 'open', limit: 500 }))).items.filter(
+        (p) => p.a.path === 'penny/amy3.png' || p.b.path === 'penny/amy3.png',
+      ),
+    ).toEqual([]);
   });
 });

@@ -96,7 +96,9 @@ describe('a root that looks unmounted', () => {
     const root = copySample();
     await runScanInline({ root, force: false, search: false }, quiet, quiet);
     emptyRoot(root);
-    await expect(runScanInline({ root, force: false, search: false }, quiet, quiet)).rejects.toThrow(/finds 40 of the 40 images gone: is the disk unmounted.*Nothing was marked gone.*--allow-gone/);
+    await expect(runScanInline({ root, force: false, search: false }, quiet, quiet)).rejects.toThrow(
+      /finds 40 of the 40 images gone: is the disk unmounted.*Nothing was marked gone.*--allow-gone/,
+    );
     expect((await imageRows()).every((row) => row.status === 'ok')).toBe(true);
     const { rows: jobs } = await getPool().query(`SELECT status::text, error FROM "Job" WHERE "parentId" IS NULL ORDER BY "createdAt"`);
     expect(jobs.map((job) => job.status)).toEqual(['done', 'failed']);
@@ -159,9 +161,14 @@ describe('bad input', () => {
     expect(rows.get('amy/bomb.png')!.reason).toMatch(/inflates to more than the 150x150 its header promises/);
     const { rows: jobs } = await getPool().query(`SELECT done, failed, errors FROM "Job" WHERE "parentId" IS NULL`);
     expect(jobs[0]).toMatchObject({ done: 40, failed: 6 });
-    expect(jobs[0].errors.map((e: { path: string }) => e.path).sort()).toEqual(
-      ['amy/bomb.png', 'amy/empty.png', 'amy/huge.png', 'amy/text.png', 'amy/truncated.jpg', 'amy/truncated.png'],
-    );
+    expect(jobs[0].errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'amy/bomb.png',
+      'amy/empty.png',
+      'amy/huge.png',
+      'amy/text.png',
+      'amy/truncated.jpg',
+      'amy/truncated.png',
+    ]);
   });
 
   it('records an image it may not read', async () => {

@@ -75,7 +75,10 @@ describe('a search run shared by worker processes', () => {
     const job = await enqueueJob('search', { threshold: 0.3, tileRows: 5 }, null);
     await Promise.all([startWorker(), startWorker(), startWorker()]);
     await waitForJob(job.id, 'done');
-    const { rows: runners } = await getPool().query(`SELECT count(*)::int AS tiles, count(DISTINCT runner)::int AS runners FROM "SearchTile" t JOIN "SearchRun" r ON r.id = t."runId" WHERE r."jobId" = $1`, [job.id]);
+    const { rows: runners } = await getPool().query(
+      `SELECT count(*)::int AS tiles, count(DISTINCT runner)::int AS runners FROM "SearchTile" t JOIN "SearchRun" r ON r.id = t."runId" WHERE r."jobId" = $1`,
+      [job.id],
+    );
     expect(runners[0].tiles).toBeGreaterThan(10);
     expect(runners[0].runners).toBeGreaterThan(1);
     expect(await jobState(job.id)).toMatchObject({ total: runners[0].tiles, done: runners[0].tiles });
@@ -93,7 +96,10 @@ describe('a search run shared by worker processes', () => {
     doomed.child.kill('SIGKILL');
     await Promise.all([startWorker(), startWorker()]);
     await waitForJob(job.id, 'done');
-    const { rows } = await getPool().query(`SELECT max(attempts)::int AS attempts FROM "SearchTile" t JOIN "SearchRun" r ON r.id = t."runId" WHERE r."jobId" = $1`, [job.id]);
+    const { rows } = await getPool().query(
+      `SELECT max(attempts)::int AS attempts FROM "SearchTile" t JOIN "SearchRun" r ON r.id = t."runId" WHERE r."jobId" = $1`,
+      [job.id],
+    );
     expect(rows[0].attempts).toBe(2);
     expect(await candidates()).toEqual(alone);
   });
@@ -112,7 +118,9 @@ describe('a search run shared by worker processes', () => {
     await getPool().query(`UPDATE "Embedding" SET vector = '\\x0102' WHERE "imageId" = (SELECT id FROM "Image" WHERE path = 'raj_2/raj5.png')`);
     await startWorker({ FACESIFT_JOB_RETRY_DELAY_S: '1' });
     await waitForJob(job.id, 'failed');
-    expect((await jobState(job.id)).error).toMatch(/^1 of \d+ search-tile jobs failed; \S+: tile \d+ \(rows \d+-\d+ x \d+-\d+\): the embedding of raj_2\/raj5.png has 2 bytes/);
+    expect((await jobState(job.id)).error).toMatch(
+      /^1 of \d+ search-tile jobs failed; \S+: tile \d+ \(rows \d+-\d+ x \d+-\d+\): the embedding of raj_2\/raj5.png has 2 bytes/,
+    );
     const { rows: tiles } = await getPool().query(`SELECT attempts, error FROM "Job" WHERE "parentId" = $1 AND status = 'failed'`, [job.id]);
     expect(tiles).toHaveLength(1);
     expect(tiles[0].attempts).toBe(3);
@@ -177,7 +185,9 @@ describe('readers during a search write', () => {
     const job = await enqueueJob('search', { threshold: 0.3, tileRows: 5 }, null);
     const writer = await startWorker({ FACESIFT_TEST_PAUSE_IN_TILE_WRITE: '3' });
     await expect.poll(() => writer.stderr, { timeout: 60_000, interval: 50 }).toMatch(/paused while writing a tile/);
-    const { rows: locks } = await getPool().query(`SELECT count(*)::int AS n FROM pg_locks WHERE mode = 'RowExclusiveLock' AND granted AND relation::regclass::text LIKE '"CandidatePair_run_%'`);
+    const { rows: locks } = await getPool().query(
+      `SELECT count(*)::int AS n FROM pg_locks WHERE mode = 'RowExclusiveLock' AND granted AND relation::regclass::text LIKE '"CandidatePair_run_%'`,
+    );
     expect(locks[0].n).toBeGreaterThan(0);
 
     const timeout = (ms: number) => new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms));
@@ -189,7 +199,9 @@ describe('readers during a search write', () => {
     await startWorker();
     await waitForJob(job.id, 'done');
     const after = (await candidatesRepository.listPairs(listPairsSchema.parse({ status: 'all', limit: 500 }))).items;
-    expect(after.filter((pair) => pair.status === 'fine').map((pair) => [pair.a.hash, pair.b.hash, pair.kind])).toEqual([[before[0].a.hash, before[0].b.hash, before[0].kind]]);
+    expect(after.filter((pair) => pair.status === 'fine').map((pair) => [pair.a.hash, pair.b.hash, pair.kind])).toEqual([
+      [before[0].a.hash, before[0].b.hash, before[0].kind],
+    ]);
     expect(Math.min(...after.map((pair) => pair.id))).toBeGreaterThan(Math.max(...before.map((pair) => pair.id)));
   });
 });

@@ -120,12 +120,19 @@ describe('deciding', () => {
     await expect(decidePair(user, 999_999, { verdict: 'fine' })).rejects.toMatchObject({ status: 404, message: 'no pair 999999' });
 
     const [merge] = (await candidatesRepository.listIdentityPairs(listIdentityPairsSchema.parse({}))).items;
-    expect(await decideIdentityPair(user, merge.id, { verdict: 'same', into: 'b' })).toMatchObject({ fromIdentity: 'raj', toIdentity: 'raj_2', intoIdentity: 'raj_2' });
+    expect(await decideIdentityPair(user, merge.id, { verdict: 'same', into: 'b' })).toMatchObject({
+      fromIdentity: 'raj',
+      toIdentity: 'raj_2',
+      intoIdentity: 'raj_2',
+    });
     await expect(decideIdentityPair(user, 999_999, { verdict: 'different' })).rejects.toMatchObject({ status: 404 });
 
     const [outlier] = (await candidatesRepository.listOutliers(listOutliersSchema.parse({ identity: 'penny' }))).items;
     await expect(decideOutlier(user, outlier.id, { verdict: 'mislabeled', toIdentity: 'penny' })).rejects.toMatchObject({ status: 400, message: /already in/ });
-    await expect(decideOutlier(user, outlier.id, { verdict: 'mislabeled', toIdentity: 'nobody' })).rejects.toMatchObject({ status: 400, message: /no person folder/ });
+    await expect(decideOutlier(user, outlier.id, { verdict: 'mislabeled', toIdentity: 'nobody' })).rejects.toMatchObject({
+      status: 400,
+      message: /no person folder/,
+    });
     expect(await decideOutlier(user, outlier.id, { verdict: 'mislabeled', toIdentity: 'amy' })).toMatchObject({
       misfiledHash: cross.b.hash,
       fromIdentity: 'penny',
@@ -233,7 +240,9 @@ describe('decisions across reruns', () => {
     await scanAndSearch(flawedSample());
     const before = await candidatesRepository.pairStatusCounts();
     // what 1,500 decisions moving a pair from open to fine and back would have appended
-    await getPool().query(`INSERT INTO "PairStatusCount" (status, delta) SELECT s, d FROM generate_series(1, 1500), (VALUES ('open', -1), ('fine', 1), ('fine', -1), ('open', 1)) v(s, d)`);
+    await getPool().query(
+      `INSERT INTO "PairStatusCount" (status, delta) SELECT s, d FROM generate_series(1, 1500), (VALUES ('open', -1), ('fine', 1), ('fine', -1), ('open', 1)) v(s, d)`,
+    );
     expect(await candidatesRepository.pairStatusCounts()).toEqual(before);
     const { rows } = await getPool().query<{ entries: number }>(`SELECT count(*)::int AS entries FROM "PairStatusCount"`);
     expect(rows[0].entries).toBe(Object.keys(before).length);
@@ -244,7 +253,9 @@ describe('decisions across reruns', () => {
 describe('guard rails', () => {
   it('stops a search that would write too many pairs, saying how many and which threshold fits', async () => {
     await runScanInline({ root: flawedSample(), force: false, search: false }, quiet, quiet);
-    await expect(search({ threshold: -1, maxPairs: 50 })).rejects.toThrow(/yields [\d,]+ pairs, more than the limit of 50; use a threshold of -?\d\.\d\d \([\d,]+ pairs\)/);
+    await expect(search({ threshold: -1, maxPairs: 50 })).rejects.toThrow(
+      /yields [\d,]+ pairs, more than the limit of 50; use a threshold of -?\d\.\d\d \([\d,]+ pairs\)/,
+    );
     const { rows } = await getPool().query(`SELECT count(*)::int AS n FROM "CandidatePair"`);
     expect(rows[0].n).toBe(0);
   });
@@ -252,9 +263,7 @@ describe('guard rails', () => {
   it('pairs images of identical content once each, whatever their cosine, when they fall in different tiles', async () => {
     await runScanInline({ root: copySample(), force: false, search: false }, quiet, quiet);
     // three images of three people, so far apart that no threshold pairs them, made one content
-    const { rows: picked } = await getPool().query<{ id: number }>(
-      `SELECT DISTINCT ON ("identityId") id FROM "Image" ORDER BY "identityId", id LIMIT 3`,
-    );
+    const { rows: picked } = await getPool().query<{ id: number }>(`SELECT DISTINCT ON ("identityId") id FROM "Image" ORDER BY "identityId", id LIMIT 3`);
     const ids = picked.map((row) => row.id);
     await getPool().query(`UPDATE "Image" SET "contentHash" = 'same-bytes' WHERE id = ANY($1)`, [ids]);
     const expected = [

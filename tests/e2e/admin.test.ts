@@ -94,7 +94,16 @@ describe('the jobs API', () => {
     await expect
       .poll(async () => (scan = await (await call('GET', `/api/scans/${id}`, adminToken)).json()).status, { timeout: 120_000, interval: 500 })
       .toBe('done');
-    expect(scan).toMatchObject({ id, status: 'done', total: expect.any(Number), done: expect.any(Number), failed: 0, errors: [], kind: 'scan', createdBy: 'admin' });
+    expect(scan).toMatchObject({
+      id,
+      status: 'done',
+      total: expect.any(Number),
+      done: expect.any(Number),
+      failed: 0,
+      errors: [],
+      kind: 'scan',
+      createdBy: 'admin',
+    });
     expect((await call('GET', `/api/scans/${randomUUID()}`, adminToken)).status).toBe(404);
     expect((await call('POST', '/api/scans', adminToken, { mode: 'sometimes' })).status).toBe(400);
   });
@@ -192,7 +201,9 @@ describe('a rescan of a root that looks unmounted, in the browser', () => {
       await expect.poll(() => page.getByTestId('job').count()).toBe(existing + 1);
       const card = page.getByTestId('job').first();
       await expect.poll(() => card.getAttribute('data-status'), { timeout: 60_000, interval: 250 }).toBe('failed');
-      expect(await card.getByTestId('job-error').textContent()).toMatch(/finds 40 of the 40 images gone: is the disk unmounted or the folder emptied\? Nothing was marked gone/);
+      expect(await card.getByTestId('job-error').textContent()).toMatch(
+        /finds 40 of the 40 images gone: is the disk unmounted or the folder emptied\? Nothing was marked gone/,
+      );
       expect(await page.getByRole('checkbox', { name: /Accept that most images are gone/ }).isChecked()).toBe(false);
       await screenshot(page, 'admin-scan-refused-light');
       const db = new pg.Client({ connectionString: app.databaseUrl });
@@ -211,7 +222,7 @@ describe('settings and users in the browser', () => {
   it('shows the similarity histogram with the thresholds marked, and moves a marker as a threshold is typed', async () => {
     for (const colorScheme of ['light', 'dark'] as const) {
       const page = await signIn(await newContext(browser, { colorScheme }), 'admin', 'admin-password');
-        await page.goto('/admin/settings');
+      await page.goto('/admin/settings');
       await page.getByTestId('similarity-histogram').waitFor({ timeout: 60_000 });
       expect(await page.getByTestId('threshold-marker').count()).toBeGreaterThanOrEqual(2);
       await page.getByLabel('Cross-identity threshold').fill('0.55');

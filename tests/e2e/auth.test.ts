@@ -58,8 +58,7 @@ describe('signing in and out', () => {
 
 describe('API access', () => {
   const env = () => ({ DATABASE_URL: inject('e2eDatabaseUrl'), FACESIFT_HOME: inject('e2eHome') });
-  const get = (path: string, token?: string) =>
-    fetch(`${inject('baseUrl')}${path}`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+  const get = (path: string, token?: string) => fetch(`${inject('baseUrl')}${path}`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
 
   it('answers health without sign-in', async () => {
     const response = await get('/api/health');

@@ -100,7 +100,9 @@ describe('the review queue in the browser', () => {
     console.log(`review queue steps:\n  ${steps.join('\n  ')}`);
 
     const fixList = await (await page.request.get('/api/export?format=json')).json();
-    const actions = fixList.actions.map((a: Record<string, string>) => (a.action === 'move' ? `move ${a.path} -> ${a.toIdentity}` : a.action === 'delete' ? `delete ${a.path}` : `merge ${a.fromIdentity} -> ${a.intoIdentity}`));
+    const actions = fixList.actions.map((a: Record<string, string>) =>
+      a.action === 'move' ? `move ${a.path} -> ${a.toIdentity}` : a.action === 'delete' ? `delete ${a.path}` : `merge ${a.fromIdentity} -> ${a.intoIdentity}`,
+    );
     expect(actions).toEqual(expect.arrayContaining(['move penny/amy3.png -> amy', 'delete sheldon/sheldon1 copy.png']));
     expect(actions.filter((a: string) => a.startsWith('merge'))).toEqual([expect.stringMatching(/^merge (raj koothrappali -> raj|raj -> raj koothrappali)$/)]);
     expect(actions).toHaveLength(3);

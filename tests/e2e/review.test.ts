@@ -79,7 +79,10 @@ describe('reviewing pairs', () => {
     await showing(page, top);
     await page.getByTestId('pair-status').getByText('open').waitFor();
     await settled(page);
-    expect(await historyOf(page)).toEqual([expect.stringMatching(/^open\s+reopened\s+by curator.*was mislabeled/), expect.stringMatching(/A is in the wrong folder/)]);
+    expect(await historyOf(page)).toEqual([
+      expect.stringMatching(/^open\s+reopened\s+by curator.*was mislabeled/),
+      expect.stringMatching(/A is in the wrong folder/),
+    ]);
 
     await page.keyboard.press('5');
     await movedFrom(page, top);
@@ -193,7 +196,11 @@ describe('how it looks', () => {
       await screenshot(page, `pairs-list-${suffix}`);
       await page.locator('a[data-row-link]').first().click();
       await page.getByTestId('pair-review').waitFor();
-      await page.getByTestId('side-a').locator('img').first().evaluate((img: HTMLImageElement) => img.decode());
+      await page
+        .getByTestId('side-a')
+        .locator('img')
+        .first()
+        .evaluate((img: HTMLImageElement) => img.decode());
       await screenshot(page, `pair-review-${suffix}`);
       await page.goto('/identities/merge');
       await page.getByRole('link', { name: /penny \+ penny_b/ }).click();

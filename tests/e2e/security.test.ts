@@ -77,7 +77,11 @@ describe('pages for a visitor who is not signed in', () => {
     // the pair goes back to open, as the other tests expect to find it
     const headers = { cookie: curatorCookie, origin: inject('baseUrl'), 'content-type': 'application/json' };
     const { decisions } = await (await fetch(url(`/api/pairs/${pairId}`), { headers })).json();
-    const reopen = await fetch(url(`/api/pairs/${pairId}/decision`), { method: 'POST', headers, body: JSON.stringify({ verdict: 'open', basedOn: decisions[0].id }) });
+    const reopen = await fetch(url(`/api/pairs/${pairId}/decision`), {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ verdict: 'open', basedOn: decisions[0].id }),
+    });
     expect(reopen.status).toBe(200);
   });
 
@@ -171,7 +175,8 @@ describe('signing in', () => {
 
   it('makes an account wait after repeated wrong passwords, answering 429 with Retry-After', async () => {
     await cli(['user', 'add', 'target', '--role', 'curator', '--password', 'target-password']);
-    const attempt = (password: string) => signIn(JSON.stringify({ name: 'target', password }), { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.7' });
+    const attempt = (password: string) =>
+      signIn(JSON.stringify({ name: 'target', password }), { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.7' });
     const statuses: number[] = [];
     let refused: Response | undefined;
     for (let i = 0; i < 30 && !refused; i++) {
@@ -209,7 +214,11 @@ describe('sessions and tokens', () => {
 
   it('refuses a sign-out posted by another site, and the session goes on', async () => {
     const cookie = await signInCookie('curator', 'curator-password');
-    const signOut = await fetch(url('/api/auth/signout'), { method: 'POST', redirect: 'manual', headers: { cookie, origin: 'http://evil.example', 'content-type': 'text/plain' } });
+    const signOut = await fetch(url('/api/auth/signout'), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, origin: 'http://evil.example', 'content-type': 'text/plain' },
+    });
     expect(signOut.status).toBe(403);
     expect((await pairs({ cookie })).status).toBe(200);
   });

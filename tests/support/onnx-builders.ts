@@ -21,9 +21,7 @@ function valueInfo(name: string, dims: (number | string)[]) {
       tensorType: onnx.TypeProto.Tensor.create({
         elemType: onnx.TensorProto.DataType.FLOAT,
         shape: onnx.TensorShapeProto.create({
-          dim: dims.map((d) =>
-            onnx.TensorShapeProto.Dimension.create(typeof d === 'number' ? { dimValue: d } : { dimParam: d }),
-          ),
+          dim: dims.map((d) => onnx.TensorShapeProto.Dimension.create(typeof d === 'number' ? { dimValue: d } : { dimParam: d })),
         }),
       }),
     }),
@@ -52,10 +50,15 @@ export function buildProbeModel(spec: ProbeModelSpec): Uint8Array {
     initializer: [scalar('zero', 0), scalar('one', 1)],
     node: [
       node('Flatten', [spec.inputName], ['flat'], [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 1 }]),
-      node('ReduceMean', ['flat'], ['mean'], [
-        { name: 'axes', type: onnx.AttributeProto.AttributeType.INTS, ints: [1] },
-        { name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 1 },
-      ]),
+      node(
+        'ReduceMean',
+        ['flat'],
+        ['mean'],
+        [
+          { name: 'axes', type: onnx.AttributeProto.AttributeType.INTS, ints: [1] },
+          { name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 1 },
+        ],
+      ),
       node('Mul', ['mean', 'zero'], ['zeros']),
       node('Add', ['zeros', 'one'], ['ones']),
       node('Concat', ['flat', 'ones'], [spec.outputName], [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 1 }]),

@@ -12,6 +12,15 @@ export async function resetDatabase() {
   for (const { name } of rows) await getPool().query(`DROP TABLE "${name}"`);
   await getPool().query(`TRUNCATE "Decision", "Outlier", "IdentityPair", "CandidatePair", "Embedding", "Image",
     "Identity", "Job", "ApiToken", "User", "Setting", "PairStatusCount", "ReviewerCount", "SearchTile", "SearchRun", "ReviewFinding", "DerivedDecision" RESTART IDENTITY CASCADE`);
-  const runId = await searchRunsRepository.create({ jobId: null, model: '', threshold: 0, duplicateThreshold: 0, outlierThreshold: 0, maxPairs: 0, tileRows: 0, params: {} });
+  const runId = await searchRunsRepository.create({
+    jobId: null,
+    model: '',
+    threshold: 0,
+    duplicateThreshold: 0,
+    outlierThreshold: 0,
+    maxPairs: 0,
+    tileRows: 0,
+    params: {},
+  });
   await searchRunsRepository.switchTo(runId, 0, {}, {});
 }

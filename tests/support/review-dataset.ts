@@ -297,7 +297,9 @@ export async function openPairsOnMistakes(truth: ReviewTruth): Promise<number> {
   );
   const misfiled = new Set(truth.misfiled);
   const copied = new Set([...truth.copies.values()].flat());
-  return rows.filter((r) => misfiled.has(r.a) || misfiled.has(r.b) || copied.has(r.a) || copied.has(r.b) || truth.personOfFolder.get(r.fa) === truth.personOfFolder.get(r.fb)).length;
+  return rows.filter(
+    (r) => misfiled.has(r.a) || misfiled.has(r.b) || copied.has(r.a) || copied.has(r.b) || truth.personOfFolder.get(r.fa) === truth.personOfFolder.get(r.fb),
+  ).length;
 }
 
 type Item = Record<string, any>;
@@ -354,12 +356,19 @@ export async function runScriptedCurator(truth: ReviewTruth, maxVerdicts: number
     const type = next.type as keyof typeof ROUTES;
     const body = truthfulVerdict(truth, type, next.item);
     const response = await ROUTES[type](
-      new NextRequest(`http://facesift.test/api/${PATHS[type]}/${next.item.id}/decision`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      new NextRequest(`http://facesift.test/api/${PATHS[type]}/${next.item.id}/decision`, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }),
       { params: Promise.resolve({ id: String(next.item.id) }) },
     );
     if (response.status !== 200) throw new Error(`${type} ${next.item.id} ${JSON.stringify(body)}: ${response.status} ${await response.text()}`);
     verdicts++;
-    if (process.env.REVIEW_TRACE) log(`${verdicts} ${next.finding.kind} ${type} ${JSON.stringify(body)} ${type === 'pair' ? `${next.item.a.path} ${next.item.b.path} ${next.item.similarity.toFixed(3)}` : type === 'outlier' ? next.item.path : `${next.item.a} ${next.item.b} ${next.item.centroidSimilarity.toFixed(3)}`}`);
+    if (process.env.REVIEW_TRACE)
+      log(
+        `${verdicts} ${next.finding.kind} ${type} ${JSON.stringify(body)} ${type === 'pair' ? `${next.item.a.path} ${next.item.b.path} ${next.item.similarity.toFixed(3)}` : type === 'outlier' ? next.item.path : `${next.item.a} ${next.item.b} ${next.item.centroidSimilarity.toFixed(3)}`}`,
+      );
     if (untilComplete === null && (verdicts >= mistakes || verdicts % 50 === 0) && (await checkFixList(truth)).fixed === mistakes) untilComplete = verdicts;
     if (verdicts % 100 === 0) log(`${verdicts} verdicts, ${next.remaining} findings open`);
   }
@@ -375,7 +384,8 @@ export function printCuratorReport(label: string, report: CuratorReport, print: 
       `${label}: findings planted ${report.findingsPlanted}, verdicts given ${per(report.verdicts)}${report.queueEmpty ? ', queue empty' : ', queue NOT empty'}`,
       `  verdicts until the fix list held every planted mistake: ${per(report.verdictsUntilFixListComplete)}`,
       `  fix list: ${report.fixList.fixed}/${report.fixList.planted} planted mistakes fixed, ${report.fixList.actions} actions, precision ${(
-        (report.fixList.actions - report.fixList.wrong.length) / Math.max(1, report.fixList.actions)
+        (report.fixList.actions - report.fixList.wrong.length) /
+        Math.max(1, report.fixList.actions)
       ).toFixed(3)}${report.fixList.wrong.length ? ` (wrong: ${report.fixList.wrong.slice(0, 5).join('; ')})` : ''}`,
       `  open pairs involving a planted mistake: ${report.openPairsOnMistakes}`,
     ].join('\n'),

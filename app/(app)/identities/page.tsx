@@ -33,7 +33,10 @@ export default async function PeoplePage({ searchParams }: { searchParams: Promi
           <ul className="grid grid-cols-[repeat(auto-fill,minmax(14rem,1fr))] divide-stone-100 dark:divide-stone-800">
             {people.slice(0, SHOWN).map((person) => (
               <li key={person.id}>
-                <Link href={`/identities/${person.id}`} className="flex items-baseline justify-between gap-2 px-4 py-2.5 hover:bg-stone-50 dark:hover:bg-stone-800/50">
+                <Link
+                  href={`/identities/${person.id}`}
+                  className="flex items-baseline justify-between gap-2 px-4 py-2.5 hover:bg-stone-50 dark:hover:bg-stone-800/50"
+                >
                   <span className="truncate font-medium">{person.name}</span>
                   <span className="shrink-0 text-xs text-stone-500 tabular-nums">
                     {person.imageCount} images
@@ -44,7 +47,11 @@ export default async function PeoplePage({ searchParams }: { searchParams: Promi
             ))}
           </ul>
         )}
-        {people.length > SHOWN && <p className="border-t border-stone-200 px-4 py-2 text-sm text-stone-500 dark:border-stone-800">The first {SHOWN} are shown; type more of a name to narrow.</p>}
+        {people.length > SHOWN && (
+          <p className="border-t border-stone-200 px-4 py-2 text-sm text-stone-500 dark:border-stone-800">
+            The first {SHOWN} are shown; type more of a name to narrow.
+          </p>
+        )}
       </Panel>
     </div>
   );

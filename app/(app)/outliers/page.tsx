@@ -26,7 +26,12 @@ function href(status: string, identity?: string, cursor?: string) {
 export default async function OutliersPage({ searchParams }: { searchParams: Promise<{ status?: string; identity?: string; cursor?: string }> }) {
   await requirePageUser();
   const params = await searchParams;
-  const query = listOutliersSchema.safeParse({ status: params.status || 'open', identity: params.identity || undefined, cursor: params.cursor || undefined, limit: PAGE_SIZE });
+  const query = listOutliersSchema.safeParse({
+    status: params.status || 'open',
+    identity: params.identity || undefined,
+    cursor: params.cursor || undefined,
+    limit: PAGE_SIZE,
+  });
   const status = query.success ? query.data.status : 'open';
   const identity = query.success ? query.data.identity : undefined;
   let cards: Card[] = [];
@@ -62,7 +67,10 @@ export default async function OutliersPage({ searchParams }: { searchParams: Pro
       </Tabs>
       {problem && (
         <p role="alert" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
-          {problem}. <Link href="/outliers" className="underline">Start again</Link>
+          {problem}.{' '}
+          <Link href="/outliers" className="underline">
+            Start again
+          </Link>
         </p>
       )}
       {cards.length === 0 && !problem ? (

@@ -62,7 +62,10 @@ export default async function PairsPage({ searchParams }: { searchParams: Promis
 
       {pageProblem && (
         <p role="alert" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
-          {pageProblem}. <Link href="/pairs" className="underline">Start from the first page</Link>
+          {pageProblem}.{' '}
+          <Link href="/pairs" className="underline">
+            Start from the first page
+          </Link>
         </p>
       )}
 

@@ -4,6 +4,4 @@ import { route } from '@/lib/http';
 import { startScanSchema } from '@/lib/schemas/jobs';
 import { startScan } from '@/lib/services/start-scan';
 
-export const POST = route({ role: 'admin', body: startScanSchema }, async ({ body, user }) =>
-  NextResponse.json(await startScan(body, user), { status: 202 }),
-);
+export const POST = route({ role: 'admin', body: startScanSchema }, async ({ body, user }) => NextResponse.json(await startScan(body, user), { status: 202 }));

@@ -25,34 +25,25 @@ export function prepareDemoDataset(dir: string) {
 }
 
 export async function demoCommand(values: CommandValues): Promise<number | void> {
-    const port = intOption(values.port, 'port', 3000)!;
-    // the demo keeps its own state, so it never collides with a dataset you review for real;
-    // the prepared models stay where set-up put them
-    process.env.FACESIFT_MODEL_DIR ??= modelCacheDir();
-    process.env.FACESIFT_HOME = path.join(facesiftHome(), 'demo');
-    await prepareDatabase();
-    const dataset = path.join(facesiftHome(), 'dataset');
-    prepareDemoDataset(dataset);
-    const bar = progressReporter('embedding');
-    await runScanInline({ root: dataset, force: false, search: false }, log, (snapshot) => bar.update(snapshot));
-    bar.end();
-    await runJobInline('search', { threshold: 0.3 }, log);
-    const password = generatePassword();
-    await addUser({ name: 'demo', role: 'admin', password }, { replaceExisting: true });
-    return serve({
-      port,
-      host: '127.0.0.1',
-      worker: true,
-      onReady: (url) =>
-        log(
-          [
-            '',
-            `  facesift demo is running at ${url}`,
-            `  sign in as:  demo / ${password}`,
-            `  dataset:     ${dataset}`,
-            '  stop with Ctrl-C',
-            '',
-          ].join('\n'),
-        ),
-    });
+  const port = intOption(values.port, 'port', 3000)!;
+  // the demo keeps its own state, so it never collides with a dataset you review for real;
+  // the prepared models stay where set-up put them
+  process.env.FACESIFT_MODEL_DIR ??= modelCacheDir();
+  process.env.FACESIFT_HOME = path.join(facesiftHome(), 'demo');
+  await prepareDatabase();
+  const dataset = path.join(facesiftHome(), 'dataset');
+  prepareDemoDataset(dataset);
+  const bar = progressReporter('embedding');
+  await runScanInline({ root: dataset, force: false, search: false }, log, (snapshot) => bar.update(snapshot));
+  bar.end();
+  await runJobInline('search', { threshold: 0.3 }, log);
+  const password = generatePassword();
+  await addUser({ name: 'demo', role: 'admin', password }, { replaceExisting: true });
+  return serve({
+    port,
+    host: '127.0.0.1',
+    worker: true,
+    onReady: (url) =>
+      log(['', `  facesift demo is running at ${url}`, `  sign in as:  demo / ${password}`, `  dataset:     ${dataset}`, '  stop with Ctrl-C', ''].join('\n')),
+  });
 }

@@ -7,8 +7,10 @@ import type { CommandSpec } from '@/lib/cli/command';
 export const commands: CommandSpec[] = [
   {
     name: 'scan',
-    usage: 'scan --root DIR [--aligned | --detect] [--model default|PATH] [--preset default|insightface-arcface|face01-japanese-v1] [--force] [--allow-gone] [--enqueue]',
-    summary: 'record every person folder and image under DIR and embed the images that have no embedding yet (--enqueue: leave it to workers, print the job id)',
+    usage:
+      'scan --root DIR [--aligned | --detect] [--model default|PATH] [--preset default|insightface-arcface|face01-japanese-v1] [--force] [--allow-gone] [--enqueue]',
+    summary:
+      'record every person folder and image under DIR and embed the images that have no embedding yet (--enqueue: leave it to workers, print the job id)',
     options: {
       root: { type: 'string' },
       aligned: { type: 'boolean' },
@@ -31,8 +33,15 @@ export const commands: CommandSpec[] = [
   {
     name: 'search',
     usage: 'search [--threshold T] [--duplicate-threshold D] [--max-pairs N] [--tile-rows R] [--enqueue]',
-    summary: 'find every cross-person pair with cosine >= T (exact), near-duplicates, outliers and merge suggestions (--enqueue: leave it to workers, print the job id)',
-    options: { threshold: { type: 'string' }, 'duplicate-threshold': { type: 'string' }, 'max-pairs': { type: 'string' }, 'tile-rows': { type: 'string' }, enqueue: { type: 'boolean' } },
+    summary:
+      'find every cross-person pair with cosine >= T (exact), near-duplicates, outliers and merge suggestions (--enqueue: leave it to workers, print the job id)',
+    options: {
+      threshold: { type: 'string' },
+      'duplicate-threshold': { type: 'string' },
+      'max-pairs': { type: 'string' },
+      'tile-rows': { type: 'string' },
+      enqueue: { type: 'boolean' },
+    },
     load: async () => (await import('@/lib/cli/commands/search')).searchCommand,
   },
   {

@@ -46,12 +46,24 @@ const rate = (value: number | null) => (value === null ? '-' : `${value >= 10 ? 
 
 function describe(job: JobView): string[] {
   const progress = job.total ? `${job.done + job.failed}/${job.total}${job.failed ? ` (${job.failed} failed)` : ''}` : '-';
-  const children = job.children ? ` ${job.children.kind}: ${job.children.done}/${job.children.total} done${job.children.failed ? `, ${job.children.failed} failed` : ''}` : '';
+  const children = job.children
+    ? ` ${job.children.kind}: ${job.children.done}/${job.children.total} done${job.children.failed ? `, ${job.children.failed} failed` : ''}`
+    : '';
   const lines = [
-    [job.id, job.kind.padEnd(10), job.status.padEnd(9), progress.padEnd(16), `attempt ${job.attempts}/${job.maxAttempts}`, job.createdAt.slice(0, 19).replace('T', ' ')].join('  ') + children,
+    [
+      job.id,
+      job.kind.padEnd(10),
+      job.status.padEnd(9),
+      progress.padEnd(16),
+      `attempt ${job.attempts}/${job.maxAttempts}`,
+      job.createdAt.slice(0, 19).replace('T', ' '),
+    ].join('  ') + children,
   ];
   if (job.runner) lines.push(`    running on ${job.runner}, last heartbeat ${ago(job.heartbeatAt)}`);
-  for (const worker of job.workers) lines.push(`    ${worker.runner}: ${worker.items} items in ${worker.seconds.toFixed(1)} s, ${rate(worker.rate)}, last heartbeat ${ago(worker.heartbeatAt)}`);
+  for (const worker of job.workers)
+    lines.push(
+      `    ${worker.runner}: ${worker.items} items in ${worker.seconds.toFixed(1)} s, ${rate(worker.rate)}, last heartbeat ${ago(worker.heartbeatAt)}`,
+    );
   for (const attempt of job.failedAttempts) lines.push(`    attempt ${attempt.attempt} on ${attempt.runner ?? '?'}: ${attempt.reason}`);
   if (job.error) lines.push(`    error: ${job.error}`);
   return lines;

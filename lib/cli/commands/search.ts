@@ -7,23 +7,23 @@ import { toCsv } from '@/lib/csv';
 import { choiceOption, floatOption, intOption, log, type CommandValues } from '@/lib/cli/command';
 
 export async function searchCommand(values: CommandValues): Promise<number | void> {
-    const params = {
-      threshold: floatOption(values.threshold, 'threshold', -1, 1),
-      duplicateThreshold: floatOption(values['duplicate-threshold'], 'duplicate-threshold', -1, 1),
-      maxPairs: intOption(values['max-pairs'], 'max-pairs'),
-      tileRows: intOption(values['tile-rows'], 'tile-rows'),
-    };
-    await prepareDatabase();
-    if (values.enqueue) {
-      process.stdout.write(`${(await enqueueJob('search', params, null)).id}\n`);
-      return;
-    }
-    const summary = (await runJobInline('search', params, log)).result as unknown as SearchSummary;
-    log(
-      `${summary.crossIdentityPairs} cross-identity pairs (>= ${summary.threshold}), ${summary.nearDuplicates} near-duplicates, ` +
-        `${summary.identityPairs} merge suggestions, ${summary.flaggedOutliers} outliers among ${summary.images} images of ${summary.identities} people ` +
-        `(search run ${summary.runId}, ${summary.tiles} tiles)`,
-    );
+  const params = {
+    threshold: floatOption(values.threshold, 'threshold', -1, 1),
+    duplicateThreshold: floatOption(values['duplicate-threshold'], 'duplicate-threshold', -1, 1),
+    maxPairs: intOption(values['max-pairs'], 'max-pairs'),
+    tileRows: intOption(values['tile-rows'], 'tile-rows'),
+  };
+  await prepareDatabase();
+  if (values.enqueue) {
+    process.stdout.write(`${(await enqueueJob('search', params, null)).id}\n`);
+    return;
+  }
+  const summary = (await runJobInline('search', params, log)).result as unknown as SearchSummary;
+  log(
+    `${summary.crossIdentityPairs} cross-identity pairs (>= ${summary.threshold}), ${summary.nearDuplicates} near-duplicates, ` +
+      `${summary.identityPairs} merge suggestions, ${summary.flaggedOutliers} outliers among ${summary.images} images of ${summary.identities} people ` +
+      `(search run ${summary.runId}, ${summary.tiles} tiles)`,
+  );
 }
 
 type Page = { items: object[]; nextCursor: string | null };
@@ -47,19 +47,19 @@ const flattenPair = (item: Record<string, unknown>) => {
 };
 
 export async function candidatesCommand(values: CommandValues): Promise<number | void> {
-    const type = choiceOption(values.type, 'type', ['pairs', 'identity-pairs', 'outliers'] as const, 'pairs');
-    const status = choiceOption(values.status, 'status', ['open', 'all'] as const, 'open');
-    const format = choiceOption(values.format, 'format', ['json', 'csv'] as const, 'json');
-    const limit = intOption(values.limit, 'limit');
-    await prepareDatabase();
-    let items: object[];
-    if (type === 'pairs') {
-      items = await collect((cursor, n) => listPairs(listPairsSchema.parse({ status, cursor, limit: n })), limit);
-    } else if (type === 'identity-pairs') {
-      items = await collect((cursor, n) => listIdentityPairs(listIdentityPairsSchema.parse({ status, cursor, limit: n })), limit);
-    } else {
-      items = await collect((cursor, n) => listOutliers(listOutliersSchema.parse({ status, cursor, limit: n })), limit);
-    }
-    if (format === 'json') process.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
-    else process.stdout.write(toCsv(type === 'pairs' ? items.map((item) => flattenPair(item as Record<string, unknown>)) : (items as Record<string, unknown>[])));
+  const type = choiceOption(values.type, 'type', ['pairs', 'identity-pairs', 'outliers'] as const, 'pairs');
+  const status = choiceOption(values.status, 'status', ['open', 'all'] as const, 'open');
+  const format = choiceOption(values.format, 'format', ['json', 'csv'] as const, 'json');
+  const limit = intOption(values.limit, 'limit');
+  await prepareDatabase();
+  let items: object[];
+  if (type === 'pairs') {
+    items = await collect((cursor, n) => listPairs(listPairsSchema.parse({ status, cursor, limit: n })), limit);
+  } else if (type === 'identity-pairs') {
+    items = await collect((cursor, n) => listIdentityPairs(listIdentityPairsSchema.parse({ status, cursor, limit: n })), limit);
+  } else {
+    items = await collect((cursor, n) => listOutliers(listOutliersSchema.parse({ status, cursor, limit: n })), limit);
+  }
+  if (format === 'json') process.stdout.write(`${JSON.stringify(items, null, 2)}\n`);
+  else process.stdout.write(toCsv(type === 'pairs' ? items.map((item) => flattenPair(item as Record<string, unknown>)) : (items as Record<string, unknown>[])));
 }

@@ -116,9 +116,9 @@ export async function serve(options: { port: number; host: string; worker: boole
 }
 
 export async function serveCommand(values: CommandValues): Promise<number | void> {
-    return serve({
-      port: intOption(values.port, 'port', 3000)!,
-      host: (values.host as string | undefined) ?? '127.0.0.1',
-      worker: !values['no-worker'],
-    });
+  return serve({
+    port: intOption(values.port, 'port', 3000)!,
+    host: (values.host as string | undefined) ?? '127.0.0.1',
+    worker: !values['no-worker'],
+  });
 }

@@ -3,10 +3,10 @@ import { jobHandlers } from '@/workers/handlers';
 import { log } from '@/lib/cli/command';
 
 export async function workerCommand(): Promise<number | void> {
-    const worker = await startWorker(jobHandlers, log);
-    await new Promise<void>((resolve) => {
-      const drain = () => void worker.drain().then(resolve);
-      process.once('SIGTERM', drain);
-      process.once('SIGINT', drain);
-    });
+  const worker = await startWorker(jobHandlers, log);
+  await new Promise<void>((resolve) => {
+    const drain = () => void worker.drain().then(resolve);
+    process.once('SIGTERM', drain);
+    process.once('SIGINT', drain);
+  });
 }

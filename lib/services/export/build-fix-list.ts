@@ -28,9 +28,7 @@ export function buildFixList(input: FixListInput): FixList {
   input.moves.forEach((move, index) => {
     const view = viewOf('move', move);
     const problem =
-      nameProblem(move.fromIdentity) ??
-      imagePathProblem(move.path, move.fromIdentity) ??
-      (move.toIdentity === null ? null : nameProblem(move.toIdentity));
+      nameProblem(move.fromIdentity) ?? imagePathProblem(move.path, move.fromIdentity) ?? (move.toIdentity === null ? null : nameProblem(move.toIdentity));
     if (problem) return invalid(move.path, `cannot move: ${problem}`, view);
     if (move.toIdentity === move.fromIdentity) return invalid(move.path, `moves the image into the folder it is in`, view);
     const toFolder = move.toIdentity ?? `${move.fromIdentity}/${NOT_ME_FOLDER}`;
@@ -111,11 +109,7 @@ function decision(decided: DecidedMove | DecidedDuplicate | DecidedMerge) {
 }
 
 function byDecision(x: { index: number; decided: DecidedMove | DecidedDuplicate | DecidedMerge }, y: typeof x): number {
-  return (
-    x.decided.decidedAt.getTime() - y.decided.decidedAt.getTime() ||
-    compareBytes(x.decided.decidedBy, y.decided.decidedBy) ||
-    x.index - y.index
-  );
+  return x.decided.decidedAt.getTime() - y.decided.decidedAt.getTime() || compareBytes(x.decided.decidedBy, y.decided.decidedBy) || x.index - y.index;
 }
 
 function keepByDefault({ a, b }: DecidedDuplicate): string {

@@ -37,7 +37,8 @@ export const scanJob = defineJobKind({
     await progress.setCounters(before.done, before.failed);
     const size = embedBatchSize(ids.length);
     const children = [];
-    for (let start = 0; start < ids.length; start += size) children.push({ kind: 'embed-batch' as const, params: { imageIds: ids.slice(start, start + size) } });
+    for (let start = 0; start < ids.length; start += size)
+      children.push({ kind: 'embed-batch' as const, params: { imageIds: ids.slice(start, start + size) } });
     return { result: { ...summary, problems: summary.problems.length }, children };
   },
   async finish({ job, params, progress }) {

@@ -9,7 +9,19 @@ describe('where a sign-in may send the browser', () => {
   });
 
   it('sends anything that would leave the site to the dashboard', () => {
-    for (const next of ['//evil.example', '/\\evil.example', '\\\\evil.example', '/\t/evil.example', '/\n/evil.example', 'https://evil.example', 'javascript:alert(1)', 'pairs', '', undefined, 42]) {
+    for (const next of [
+      '//evil.example',
+      '/\\evil.example',
+      '\\\\evil.example',
+      '/\t/evil.example',
+      '/\n/evil.example',
+      'https://evil.example',
+      'javascript:alert(1)',
+      'pairs',
+      '',
+      undefined,
+      42,
+    ]) {
       expect(localPath(next), JSON.stringify(next)).toBe('/');
     }
   });

@@ -29,7 +29,7 @@ describe('sign-in backoff', () => {
   it('never makes anyone wait more than fifteen minutes', () => {
     const { throttle: t, advance } = throttle();
     let waits = 0;
-    for (let allowed = 0; allowed < 25; ) {
+    for (let allowed = 0; allowed < 25;) {
       const wait = fail(t, 'alice', `10.0.0.${allowed}`);
       if (wait === null) allowed++;
       else {

@@ -28,7 +28,13 @@ const npzOf = (names: string[], rows: number[][]): NpzEmbeddings => ({
 
 describe('matchNpzToImages', () => {
   it('pairs rows with images by basename and L2-normalises the vectors without touching the input', () => {
-    const npz = npzOf(['杏野なつ_SXUV.png', 'b.png'], [[3, 4], [0, 2]]);
+    const npz = npzOf(
+      ['杏野なつ_SXUV.png', 'b.png'],
+      [
+        [3, 4],
+        [0, 2],
+      ],
+    );
     const match = matchNpzToImages(npz, [image('杏野なつ/b.png'), image('杏野なつ/杏野なつ_SXUV.png')]);
     expect(match.matched.map((m) => [m.relPath, Array.from(m.vector)])).toEqual([
       ['杏野なつ/杏野なつ_SXUV.png', [Math.fround(0.6), Math.fround(0.8)]],
@@ -39,7 +45,13 @@ describe('matchNpzToImages', () => {
   });
 
   it('reports names without a file and files without a row', () => {
-    const npz = npzOf(['moved-to-not_me.png', 'a.png'], [[1, 0], [0, 1]]);
+    const npz = npzOf(
+      ['moved-to-not_me.png', 'a.png'],
+      [
+        [1, 0],
+        [0, 1],
+      ],
+    );
     const match = matchNpzToImages(npz, [image('p/a.png'), image('p/new.png')]);
     expect(match.matched.map((m) => m.relPath)).toEqual(['p/a.png']);
     expect(match.unmatchedNames).toEqual(['moved-to-not_me.png']);
@@ -53,7 +65,15 @@ describe('matchNpzToImages', () => {
   });
 
   it('uses the first row of a repeated name and refuses all-zero or non-finite rows', () => {
-    const npz = npzOf(['a.png', 'a.png', 'z.png', 'n.png'], [[1, 0], [0, 1], [0, 0], [Number.NaN, 1]]);
+    const npz = npzOf(
+      ['a.png', 'a.png', 'z.png', 'n.png'],
+      [
+        [1, 0],
+        [0, 1],
+        [0, 0],
+        [Number.NaN, 1],
+      ],
+    );
     const match = matchNpzToImages(npz, [image('p/a.png'), image('p/n.png'), image('p/z.png')]);
     expect(match.matched.map((m) => [m.relPath, Array.from(m.vector)])).toEqual([['p/a.png', [1, 0]]]);
     expect(match.duplicateNames).toEqual(['a.png']);

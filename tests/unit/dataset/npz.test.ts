@@ -3,16 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { l2normalise, NpzFormatError, parseNpz, parseNpzArrays, readNpz, unzip } from '@/lib/dataset/npz';
-import {
-  encodeNpy,
-  encodeNpz,
-  encodeZip,
-  face01Arrays,
-  floatArray,
-  npyHeader,
-  unicodeArray,
-  type NpyInput,
-} from '@/tests/support/npz-writer';
+import { encodeNpy, encodeNpz, encodeZip, face01Arrays, floatArray, npyHeader, unicodeArray, type NpyInput } from '@/tests/support/npz-writer';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const fixture = (name: string) => readFileSync(path.join(FIXTURES, name));
@@ -208,16 +199,25 @@ describe('malformed npz files fail with a message naming the file and the proble
   it('wrong shapes', () => {
     const name = unicodeArray(['a.png']);
     const threeD = floatArray(rowsOf(1, 8).flat(), [1, 2, 4], '<f4');
-    expectNpzError(() => parseNpz(encodeNpz({ name, efficientnetv2_arcface: threeD }), file), 'raj/npKnown.npz: efficientnetv2_arcface.npy: shape (1, 2, 4) is not supported');
+    expectNpzError(
+      () => parseNpz(encodeNpz({ name, efficientnetv2_arcface: threeD }), file),
+      'raj/npKnown.npz: efficientnetv2_arcface.npy: shape (1, 2, 4) is not supported',
+    );
     const oneD = floatArray([1, 2, 3, 4], [4], '<f4');
     expectNpzError(() => parseNpz(encodeNpz({ name, efficientnetv2_arcface: oneD }), file), 'shape (4) is not supported');
     const names2D: NpyInput = { ...unicodeArray(['a', 'b']), shape: [1, 2] };
-    expectNpzError(() => parseNpz(encodeNpz({ name: names2D, dlib: floatArray([1, 2], [1, 2], '<f8') }), file), 'raj/npKnown.npz: name.npy: shape (1, 2) is not supported');
+    expectNpzError(
+      () => parseNpz(encodeNpz({ name: names2D, dlib: floatArray([1, 2], [1, 2], '<f8') }), file),
+      'raj/npKnown.npz: name.npy: shape (1, 2) is not supported',
+    );
   });
 
   it('array data shorter than its shape', () => {
     const short: NpyInput = { descr: '<f4', shape: [2, 4], data: Buffer.alloc(4 * 7) };
-    expectNpzError(() => parseNpz(encodeNpz({ name: unicodeArray(['a', 'b']), dlib: short }), file), 'raj/npKnown.npz: dlib.npy: is truncated: 28 data bytes, shape needs 32');
+    expectNpzError(
+      () => parseNpz(encodeNpz({ name: unicodeArray(['a', 'b']), dlib: short }), file),
+      'raj/npKnown.npz: dlib.npy: is truncated: 28 data bytes, shape needs 32',
+    );
   });
 
   it('an entry that is not npy, and an unsupported npy version', () => {
@@ -231,7 +231,13 @@ describe('malformed npz files fail with a message naming the file and the proble
   it('directory entries that overlap one stream, refused before anything is inflated', () => {
     // 1 MiB of zeros deflates to about 1 KiB; twelve directory entries naming that one stream would inflate it twelve times.
     const zeros: NpyInput = { descr: '<f8', shape: [1024, 128], data: Buffer.alloc(1024 * 128 * 8) };
-    const zip = encodeZip([{ name: 'name.npy', data: encodeNpy(unicodeArray(['a'])) }, { name: 'dlib.npy', data: encodeNpy(zeros) }], { compressed: true });
+    const zip = encodeZip(
+      [
+        { name: 'name.npy', data: encodeNpy(unicodeArray(['a'])) },
+        { name: 'dlib.npy', data: encodeNpy(zeros) },
+      ],
+      { compressed: true },
+    );
     const bomb = withAliases(zip, 'dlib.npy', 12);
     expect(bomb.length).toBeLessThan(8 * 1024);
     expectNpzError(() => unzip(bomb, file), 'raj/npKnown.npz: dlib.npy overlaps dlib.npy in the archive: refused');

@@ -2,15 +2,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync,
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DEFAULT_SKIP_FOLDERS,
-  DatasetRootError,
-  isImageName,
-  walkDataset,
-  type DatasetEntry,
-  type DatasetProblem,
-  type WalkOptions,
-} from '@/lib/dataset/walk';
+import { DEFAULT_SKIP_FOLDERS, DatasetRootError, isImageName, walkDataset, type DatasetEntry, type DatasetProblem, type WalkOptions } from '@/lib/dataset/walk';
 import { runUnprivileged } from '@/tests/support/unprivileged';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'facesift-walk-'));
@@ -127,9 +119,7 @@ describe('walkDataset: folders inside person folders', () => {
     const root = makeTree({ 'raj/raj1.png': '', 'raj/2019 trip/x.png': '' });
     const { problems, relPaths } = await walk(root);
     expect(relPaths).toEqual(['raj/raj1.png']);
-    expect(problems).toEqual([
-      expect.objectContaining({ code: 'nested-folder', severity: 'note', relPath: 'raj/2019 trip', identity: 'raj' }),
-    ]);
+    expect(problems).toEqual([expect.objectContaining({ code: 'nested-folder', severity: 'note', relPath: 'raj/2019 trip', identity: 'raj' })]);
   });
 });
 
@@ -218,7 +208,13 @@ describe('walkDataset: unreadable folders', () => {
     const rest: (DatasetEntry | DatasetProblem)[] = [];
     for await (const item of walker) rest.push(item);
     expect(rest).toEqual([
-      expect.objectContaining({ kind: 'problem', code: 'unreadable', severity: 'error', relPath: 'b', reason: expect.stringMatching(/cannot be listed \(ENOTDIR\)/) }),
+      expect.objectContaining({
+        kind: 'problem',
+        code: 'unreadable',
+        severity: 'error',
+        relPath: 'b',
+        reason: expect.stringMatching(/cannot be listed \(ENOTDIR\)/),
+      }),
       expect.objectContaining({ kind: 'image', relPath: 'c/3.png' }),
     ]);
   });
@@ -242,7 +238,10 @@ function walkUnprivileged(root: string) {
   const output = runUnprivileged(`
     import { walkDataset } from '@/lib/dataset/walk';
     for await (const item of walkDataset(${JSON.stringify(root)})) console.log(JSON.stringify(item));`);
-  const items = output.trim().split('\n').map((line) => JSON.parse(line) as DatasetEntry | DatasetProblem);
+  const items = output
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as DatasetEntry | DatasetProblem);
   const images = items.filter((i): i is DatasetEntry => i.kind === 'image');
   return { problems: items.filter((i): i is DatasetProblem => i.kind === 'problem'), relPaths: images.map((e) => e.relPath) };
 }

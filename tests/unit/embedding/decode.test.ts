@@ -11,7 +11,8 @@ const FACE = path.join(process.cwd(), 'tests', 'fixtures', 'faces-bbt', 'amy', '
 
 /** An asymmetric colour image: any flip, rotation or channel swap changes it. */
 async function colourPattern(): Promise<Buffer> {
-  const width = 40, height = 30;
+  const width = 40,
+    height = 30;
   const raw = Buffer.alloc(width * height * 3);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -21,7 +22,9 @@ async function colourPattern(): Promise<Buffer> {
       raw[o + 2] = 255 - x * 3 - y * 2;
     }
   }
-  return sharp(raw, { raw: { width, height, channels: 3 } }).png().toBuffer();
+  return sharp(raw, { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 async function decodeOk(bytes: Uint8Array): Promise<RgbImage> {
@@ -49,12 +52,7 @@ function greyPng(width: number, height: number, pixelData: Buffer): Buffer {
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8;
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([
-    signature,
-    pngChunk('IHDR', ihdr),
-    pngChunk('IDAT', zlib.deflateSync(pixelData, { level: 9 })),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ]);
+  return Buffer.concat([signature, pngChunk('IHDR', ihdr), pngChunk('IDAT', zlib.deflateSync(pixelData, { level: 9 })), pngChunk('IEND', Buffer.alloc(0))]);
 }
 
 describe('decodeToRgb', () => {
@@ -130,11 +128,12 @@ describe('decodeToRgb', () => {
   });
 
   it('downscales an image over maxSide and reports its original size', async () => {
-    const big = await sharp(await colourPattern()).resize(400, 300).png().toBuffer();
+    const big = await sharp(await colourPattern())
+      .resize(400, 300)
+      .png()
+      .toBuffer();
     const result = await decodeToRgb(big, { maxSide: 100 });
-    expect(result.ok && [result.width, result.height, result.image.width, result.image.height]).toEqual([
-      400, 300, 100, 75,
-    ]);
+    expect(result.ok && [result.width, result.height, result.image.width, result.image.height]).toEqual([400, 300, 100, 75]);
   });
 
   it('reports why an input cannot be decoded instead of throwing', async () => {

@@ -48,7 +48,9 @@ function nearestOther(results: EmbedResult[]): Map<string, string> {
 }
 
 async function flatGrey(width: number, height: number): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: { r: 128, g: 128, b: 128 } } }).png().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: { r: 128, g: 128, b: 128 } } })
+    .png()
+    .toBuffer();
 }
 
 let auto: Embedder;
@@ -84,7 +86,9 @@ describe('embedding the sample dataset with the default model', () => {
   });
 
   it('gives the same results when the bytes are passed instead of the path', async () => {
-    const inputs = sampleInputs().slice(0, 3).map(({ key, path: p }) => ({ key, bytes: fs.readFileSync(p!) }));
+    const inputs = sampleInputs()
+      .slice(0, 3)
+      .map(({ key, path: p }) => ({ key, bytes: fs.readFileSync(p!) }));
     const results = await auto.embedAll(inputs);
     results.forEach((r, i) => expect(dot(r.embedding!, sample[i].embedding!)).toBeCloseTo(1, 6));
   });

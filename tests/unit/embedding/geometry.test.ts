@@ -40,7 +40,9 @@ function dots(width: number, height: number, points: readonly Point[]): RgbImage
 
 /** Brightness-weighted centre of the pixels within `radius` of `near`. */
 function centroid(rgb: Uint8Array, size: number, near: Point, radius: number): Point {
-  let sx = 0, sy = 0, sw = 0;
+  let sx = 0,
+    sy = 0,
+    sw = 0;
   for (let y = Math.floor(near[1] - radius); y <= near[1] + radius; y++) {
     for (let x = Math.floor(near[0] - radius); x <= near[0] + radius; x++) {
       const w = rgb[(y * size + x) * 3];
@@ -66,7 +68,13 @@ describe('alignment geometry', () => {
 
   it('fits noisy points in the least-squares sense', () => {
     const from = ARCFACE_REFERENCE_112;
-    const noise = [[1.5, -2], [-1, 0.5], [2, 1], [-0.5, -1.5], [0.3, 2.2]];
+    const noise = [
+      [1.5, -2],
+      [-1, 0.5],
+      [2, 1],
+      [-0.5, -1.5],
+      [0.3, 2.2],
+    ];
     const to = from.map((p, i) => {
       const [x, y] = applySimilarity(similarity(-8, 2.2, 10, 4), p);
       return [x + noise[i][0], y + noise[i][1]] as Point;
@@ -146,7 +154,12 @@ describe('alignment geometry', () => {
     }
     const out = new Float32Array(3 * 30 * 30);
     cropResize({ data, width: size, height: size }, { x: 0, y: 0, width: size, height: size }, 30, 30, {
-      data: out, offset: 0, rowStride: 30, planeStride: 900, mul: 1, add: 0,
+      data: out,
+      offset: 0,
+      rowStride: 30,
+      planeStride: 900,
+      mul: 1,
+      add: 0,
     });
     for (const v of out) expect(Math.abs(v - 127.5)).toBeLessThan(1);
   });

@@ -58,7 +58,9 @@ describe('model presets', () => {
         const inputs = await Promise.all(
           raws.map(async (raw, i) => ({
             key: `img${i}`,
-            bytes: await sharp(raw, { raw: { width: size, height: size, channels: 3 } }).png().toBuffer(),
+            bytes: await sharp(raw, { raw: { width: size, height: size, channels: 3 } })
+              .png()
+              .toBuffer(),
           })),
         );
         const results = await embedder.embedAll(inputs);

@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildFixList, type Action, type FixList } from '@/lib/services/export';
 import { at, duplicate, fixListInput, merge, move } from './factories';
 
-const ofKind = <K extends Action['action']>(list: FixList, kind: K) =>
-  list.actions.filter((a): a is Extract<Action, { action: K }> => a.action === kind);
+const ofKind = <K extends Action['action']>(list: FixList, kind: K) => list.actions.filter((a): a is Extract<Action, { action: K }> => a.action === kind);
 
 describe('buildFixList: moves', () => {
   it('moves a misfiled image to the other person, with who decided it and when', () => {
@@ -112,7 +111,10 @@ describe('buildFixList: merges', () => {
   it('lets a chosen folder win over another verdict’s default on the same pair', () => {
     const list = buildFixList(
       fixListInput({
-        merges: [merge('big', 'small', null, { decidedBy: 'early', decidedAt: at(1) }), merge('big', 'small', 'small', { decidedBy: 'late', decidedAt: at(9) })],
+        merges: [
+          merge('big', 'small', null, { decidedBy: 'early', decidedAt: at(1) }),
+          merge('big', 'small', 'small', { decidedBy: 'late', decidedAt: at(9) }),
+        ],
         imageCounts: { big: 10, small: 1 },
       }),
     );
@@ -124,7 +126,12 @@ describe('buildFixList: merges', () => {
     const list = buildFixList(fixListInput({ merges: [merge('x', 'y', 'x'), merge('y', 'x', 'y', { decidedBy: 'dora' })] }));
     expect(list.actions).toEqual([]);
     expect(list.conflicts).toEqual([
-      expect.objectContaining({ kind: 'merge', subjects: ['x', 'y'], reason: 'merged in opposite directions', verdicts: [expect.objectContaining({ into: 'x' }), expect.objectContaining({ into: 'y' })] }),
+      expect.objectContaining({
+        kind: 'merge',
+        subjects: ['x', 'y'],
+        reason: 'merged in opposite directions',
+        verdicts: [expect.objectContaining({ into: 'x' }), expect.objectContaining({ into: 'y' })],
+      }),
     ]);
   });
 
@@ -139,9 +146,7 @@ describe('buildFixList: merges', () => {
 
   it('reports a cycle of merges as a conflict and still merges a folder that leads into it', () => {
     const list = buildFixList(fixListInput({ merges: [merge('a', 'b', 'b'), merge('b', 'c', 'c'), merge('c', 'a', 'a'), merge('d', 'a', 'a')] }));
-    expect(list.conflicts).toEqual([
-      expect.objectContaining({ kind: 'merge', subjects: ['a', 'b', 'c'], reason: 'merges form a cycle: a → b → c → a' }),
-    ]);
+    expect(list.conflicts).toEqual([expect.objectContaining({ kind: 'merge', subjects: ['a', 'b', 'c'], reason: 'merges form a cycle: a → b → c → a' })]);
     expect(list.conflicts[0].verdicts).toHaveLength(3);
     expect(ofKind(list, 'merge').map((m) => [m.fromIdentity, m.intoIdentity])).toEqual([['d', 'a']]);
   });
@@ -174,9 +179,7 @@ describe('buildFixList: conflicts and order', () => {
   });
 
   it('reports an image moved by one verdict and deleted by another, and emits neither', () => {
-    const list = buildFixList(
-      fixListInput({ moves: [move('amy/amy1.png', 'penny')], duplicates: [duplicate(['amy/amy1.png', 1], ['amy/amy2.png', 2])] }),
-    );
+    const list = buildFixList(fixListInput({ moves: [move('amy/amy1.png', 'penny')], duplicates: [duplicate(['amy/amy1.png', 1], ['amy/amy2.png', 2])] }));
     expect(list.actions).toEqual([]);
     expect(list.conflicts).toEqual([
       {
@@ -184,8 +187,23 @@ describe('buildFixList: conflicts and order', () => {
         subjects: ['amy/amy1.png'],
         reason: 'moved to penny vs deleted as a duplicate of amy/amy2.png',
         verdicts: [
-          { verdict: 'move', path: 'amy/amy1.png', fromIdentity: 'amy', toIdentity: 'penny', source: 'pair', decidedBy: 'alice', decidedAt: '2026-01-01T00:00:00.000Z' },
-          { verdict: 'duplicate', a: { path: 'amy/amy1.png', size: 1 }, b: { path: 'amy/amy2.png', size: 2 }, keepPath: null, decidedBy: 'bob', decidedAt: '2026-01-02T00:00:00.000Z' },
+          {
+            verdict: 'move',
+            path: 'amy/amy1.png',
+            fromIdentity: 'amy',
+            toIdentity: 'penny',
+            source: 'pair',
+            decidedBy: 'alice',
+            decidedAt: '2026-01-01T00:00:00.000Z',
+          },
+          {
+            verdict: 'duplicate',
+            a: { path: 'amy/amy1.png', size: 1 },
+            b: { path: 'amy/amy2.png', size: 2 },
+            keepPath: null,
+            decidedBy: 'bob',
+            decidedAt: '2026-01-02T00:00:00.000Z',
+          },
         ],
       },
     ]);
@@ -198,9 +216,7 @@ describe('buildFixList: conflicts and order', () => {
   });
 
   it('reports a delete whose kept image is deleted by another verdict, and deletes nothing', () => {
-    const list = buildFixList(
-      fixListInput({ duplicates: [duplicate(['raj/a.png', 9], ['raj/b.png', 5]), duplicate(['raj/b.png', 5], ['raj/c.png', 1])] }),
-    );
+    const list = buildFixList(fixListInput({ duplicates: [duplicate(['raj/a.png', 9], ['raj/b.png', 5]), duplicate(['raj/b.png', 5], ['raj/c.png', 1])] }));
     expect(list.actions).toEqual([]);
     expect(list.conflicts).toEqual([
       expect.objectContaining({ kind: 'image', subjects: ['raj/b.png'], reason: 'deleted as a duplicate of raj/a.png vs kept as the original of a duplicate' }),
@@ -215,7 +231,12 @@ describe('buildFixList: conflicts and order', () => {
 
   it('reports two curators keeping opposite images of one pair as one conflict over both images', () => {
     const list = buildFixList(
-      fixListInput({ duplicates: [duplicate(['raj/a.png', 1], ['raj/b.png', 1], 'raj/a.png'), duplicate(['raj/a.png', 1], ['raj/b.png', 1], 'raj/b.png', { decidedBy: 'dora' })] }),
+      fixListInput({
+        duplicates: [
+          duplicate(['raj/a.png', 1], ['raj/b.png', 1], 'raj/a.png'),
+          duplicate(['raj/a.png', 1], ['raj/b.png', 1], 'raj/b.png', { decidedBy: 'dora' }),
+        ],
+      }),
     );
     expect(list.actions).toEqual([]);
     expect(list.conflicts).toHaveLength(1);
@@ -226,8 +247,14 @@ describe('buildFixList: conflicts and order', () => {
   it('makes one action of verdicts with the same effect, credited to the earliest', () => {
     const list = buildFixList(
       fixListInput({
-        moves: [move('amy/a.png', 'penny', { decidedBy: 'late', decidedAt: at(9) }), move('amy/a.png', 'penny', { decidedBy: 'early', decidedAt: at(4), source: 'outlier' })],
-        duplicates: [duplicate(['raj/a.png', 9], ['raj/b.png', 1], null, { decidedBy: 'x', decidedAt: at(8) }), duplicate(['raj/b.png', 1], ['raj/c.png', 9], null, { decidedBy: 'y', decidedAt: at(7) })],
+        moves: [
+          move('amy/a.png', 'penny', { decidedBy: 'late', decidedAt: at(9) }),
+          move('amy/a.png', 'penny', { decidedBy: 'early', decidedAt: at(4), source: 'outlier' }),
+        ],
+        duplicates: [
+          duplicate(['raj/a.png', 9], ['raj/b.png', 1], null, { decidedBy: 'x', decidedAt: at(8) }),
+          duplicate(['raj/b.png', 1], ['raj/c.png', 9], null, { decidedBy: 'y', decidedAt: at(7) }),
+        ],
       }),
     );
     expect(list.conflicts).toEqual([]);

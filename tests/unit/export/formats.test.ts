@@ -1,24 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import {
-  buildFixList,
-  EXPORT_FORMATS,
-  FORMAT_MEDIA,
-  formatFixList,
-  toCsv,
-  toJson,
-  toSeedCsv,
-  toShellScript,
-} from '@/lib/services/export';
+import { buildFixList, EXPORT_FORMATS, FORMAT_MEDIA, formatFixList, toCsv, toJson, toSeedCsv, toShellScript } from '@/lib/services/export';
 import { duplicate, fixListInput, merge, move } from './factories';
 
 const awkward = buildFixList(
   fixListInput({
-    moves: [
-      move('amy/a, "quoted".png', 'penny', { decidedBy: 'o"neil, jr' }),
-      move('amy/line\nbreak.png', null),
-      move('amy/-rf $HOME `id`.png', '杏野なつ'),
-    ],
-    duplicates: [duplicate(['raj/it\'s.png', 10], ['raj/keep.png', 20])],
+    moves: [move('amy/a, "quoted".png', 'penny', { decidedBy: 'o"neil, jr' }), move('amy/line\nbreak.png', null), move('amy/-rf $HOME `id`.png', '杏野なつ')],
+    duplicates: [duplicate(["raj/it's.png", 10], ['raj/keep.png', 20])],
     merges: [merge('おぎやはぎ小木', '小木博明', '小木博明')],
   }),
 );
@@ -74,9 +61,7 @@ describe('seed-csv export', () => {
   });
 
   it('quotes a name only when it holds a comma, quote or line break', () => {
-    expect(toSeedCsv([{ aPath: 'a/it\'s a, "b".png', bPath: "b/it's $x.png", similarity: 1 }])).toBe(
-      '"it\'s a, ""b"".png",it\'s $x.png,1.000000\n',
-    );
+    expect(toSeedCsv([{ aPath: 'a/it\'s a, "b".png', bPath: "b/it's $x.png", similarity: 1 }])).toBe('"it\'s a, ""b"".png",it\'s $x.png,1.000000\n');
   });
 });
 

@@ -103,7 +103,10 @@ function tree(root: string, rel = ''): Record<string, string> {
   for (const entry of entries) {
     const child = rel ? `${rel}/${entry.name}` : entry.name;
     if (entry.isDirectory()) Object.assign(out, tree(root, child));
-    else out[child] = createHash('sha1').update(readFileSync(path.join(root, child))).digest('hex');
+    else
+      out[child] = createHash('sha1')
+        .update(readFileSync(path.join(root, child)))
+        .digest('hex');
   }
   return out;
 }

@@ -37,12 +37,24 @@ describe('the layering lint rule', () => {
   });
 
   it.each([
-    ['app/api/example/route.ts', "import { route } from '@/lib/http';\nimport { listPairs } from '@/lib/services/candidates';\nexport const GET = route({ role: 'curator' }, () => listPairs);"],
+    [
+      'app/api/example/route.ts',
+      "import { route } from '@/lib/http';\nimport { listPairs } from '@/lib/services/candidates';\nexport const GET = route({ role: 'curator' }, () => listPairs);",
+    ],
     ['components/example.tsx', "import type { PairItem } from '@/lib/schemas/responses';\nexport type Item = PairItem;"],
     ['app/(app)/example/page.tsx', "import { requirePageUser } from '@/lib/auth/page-user';\nexport default requirePageUser;"],
-    ['lib/cli/commands/example.ts', "import { prepareDatabase } from '@/lib/db/connection';\nimport { closeDb } from '@/lib/db';\nexport const both = [prepareDatabase, closeDb];"],
-    ['lib/services/example.ts', "import type { Prisma } from '@/lib/generated/prisma/client';\nimport { jobsRepository } from '@/lib/repositories/jobs';\nexport type J = Prisma.JsonValue;\nexport const r = jobsRepository;"],
-    ['lib/repositories/example.ts', "import { getPool } from '@/lib/db';\nimport type { PairItem } from '@/lib/schemas/responses';\nexport type P = PairItem;\nexport const pool = getPool;"],
+    [
+      'lib/cli/commands/example.ts',
+      "import { prepareDatabase } from '@/lib/db/connection';\nimport { closeDb } from '@/lib/db';\nexport const both = [prepareDatabase, closeDb];",
+    ],
+    [
+      'lib/services/example.ts',
+      "import type { Prisma } from '@/lib/generated/prisma/client';\nimport { jobsRepository } from '@/lib/repositories/jobs';\nexport type J = Prisma.JsonValue;\nexport const r = jobsRepository;",
+    ],
+    [
+      'lib/repositories/example.ts',
+      "import { getPool } from '@/lib/db';\nimport type { PairItem } from '@/lib/schemas/responses';\nexport type P = PairItem;\nexport const pool = getPool;",
+    ],
     ['lib/dataset/example.ts', "import { projectRoot } from '@/lib/paths';\nexport const here = projectRoot;"],
   ])('lets %s import what its layer may', async (file, source) => {
     expect(await broken(file, source)).toEqual([]);

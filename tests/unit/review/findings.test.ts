@@ -47,16 +47,33 @@ const derivedOf = (given: ReviewInput) => new Map(propagate(given).map((d) => [`
 
 describe('propagation', () => {
   it('resolves the pairs between two folders judged the same person, naming the verdict in the audit text', () => {
-    const same = verdict({ subject: 'identity_pair', subjectKey: folderPairKey('raj', 'raj koothrappali'), verdict: 'same', fromIdentity: 'raj', toIdentity: 'raj koothrappali' });
+    const same = verdict({
+      subject: 'identity_pair',
+      subjectKey: folderPairKey('raj', 'raj koothrappali'),
+      verdict: 'same',
+      fromIdentity: 'raj',
+      toIdentity: 'raj koothrappali',
+    });
     const pairs = [pair('raj/r1', 'raj koothrappali/k1'), pair('raj/r2', 'raj koothrappali/k1'), pair('raj/r1', 'howard/h1')];
     const derived = derivedOf(input(pairs, [], [folders('raj', 'raj koothrappali', 0.9)], [same]));
-    expect(derived.get('pair:r1:k1')).toMatchObject({ verdict: 'mislabeled', sourceId: same.id, reason: 'resolved by alice: raj and raj koothrappali are the same person' });
+    expect(derived.get('pair:r1:k1')).toMatchObject({
+      verdict: 'mislabeled',
+      sourceId: same.id,
+      reason: 'resolved by alice: raj and raj koothrappali are the same person',
+    });
     expect(derived.get('pair:r2:k1')).toMatchObject({ verdict: 'mislabeled', sourceId: same.id });
     expect(derived.has('pair:r1:h1')).toBe(false);
   });
 
   it('resolves a moved image’s outlier and its pairs with its new folder, and judges its other pairs from where it now belongs', () => {
-    const moved = verdict({ subject: 'outlier', subjectKey: imageKey('penny', 'a3'), verdict: 'mislabeled', misfiledHash: 'a3', fromIdentity: 'penny', toIdentity: 'amy' });
+    const moved = verdict({
+      subject: 'outlier',
+      subjectKey: imageKey('penny', 'a3'),
+      verdict: 'mislabeled',
+      misfiledHash: 'a3',
+      fromIdentity: 'penny',
+      toIdentity: 'amy',
+    });
     const different = verdict({ subject: 'identity_pair', subjectKey: folderPairKey('amy', 'bernadette'), verdict: 'different' });
     const pairs = [pair('amy/a1', 'penny/a3', 0.8), pair('bernadette/b1', 'penny/a3', 0.5), pair('howard/h1', 'penny/a3', 0.45)];
     const images = [image('penny/a3', 0.1, 'amy', 0.8), image('amy/a1'), image('bernadette/b1')];
@@ -68,13 +85,25 @@ describe('propagation', () => {
   });
 
   it('gives the outlier of an image moved by a pair verdict that verdict', () => {
-    const moved = verdict({ subject: 'pair', subjectKey: 'a1:a3', verdict: 'mislabeled', side: 'b', misfiledHash: 'a3', fromIdentity: 'penny', toIdentity: 'amy' });
+    const moved = verdict({
+      subject: 'pair',
+      subjectKey: 'a1:a3',
+      verdict: 'mislabeled',
+      side: 'b',
+      misfiledHash: 'a3',
+      fromIdentity: 'penny',
+      toIdentity: 'amy',
+    });
     const derived = derivedOf(input([pair('amy/a1', 'penny/a3', 0.8)], [image('penny/a3', 0.1, 'amy', 0.8)], [], [moved]));
     expect(derived.get('outlier:penny\na3')).toMatchObject({ verdict: 'mislabeled', sourceId: moved.id });
   });
 
   it('resolves every pair of a duplicate group with one verdict', () => {
-    const pairs = [pair('sheldon/s1', 'sheldon/s2', 0.99, 'near_duplicate'), pair('sheldon/s1', 'sheldon/s3', 0.98, 'near_duplicate'), pair('sheldon/s2', 'sheldon/s3', 0.97, 'near_duplicate')];
+    const pairs = [
+      pair('sheldon/s1', 'sheldon/s2', 0.99, 'near_duplicate'),
+      pair('sheldon/s1', 'sheldon/s3', 0.98, 'near_duplicate'),
+      pair('sheldon/s2', 'sheldon/s3', 0.97, 'near_duplicate'),
+    ];
     const duplicate = verdict({ subject: 'pair', subjectKey: 's1:s2', verdict: 'duplicate', keepHash: 's1', dropHash: 's2' });
     pairs[0].own = 'duplicate';
     const derived = derivedOf(input(pairs, [], [], [duplicate]));
@@ -88,7 +117,12 @@ describe('propagation', () => {
     const different = verdict({ subject: 'identity_pair', subjectKey: folderPairKey('leonard', 'stuart'), verdict: 'different' });
     const pairs = [pair('leonard/l1', 'stuart/s1', 0.5), pair('leonard/l2', 'stuart/s1', 0.45), pair('leonard/l9', 'stuart/s1', 0.8)];
     // l9 is as close to stuart's folder as to its own: it stands out
-    const images = [image('leonard/l1', 0.8, 'stuart', 0.4), image('leonard/l2', 0.8, 'stuart', 0.35), image('leonard/l9', 0.5, 'stuart', 0.48), image('stuart/s1', 0.8, 'leonard', 0.4)];
+    const images = [
+      image('leonard/l1', 0.8, 'stuart', 0.4),
+      image('leonard/l2', 0.8, 'stuart', 0.35),
+      image('leonard/l9', 0.5, 'stuart', 0.48),
+      image('stuart/s1', 0.8, 'leonard', 0.4),
+    ];
     // alike enough to be taken for a split, so l9 was no misfiled finding before the verdict
     const fp = { ...folders('leonard', 'stuart', 0.75), own: 'different' };
     const given = input(pairs, images, [fp], [different]);
@@ -106,7 +140,13 @@ describe('propagation', () => {
   });
 
   it('never overrides a curator’s own verdict on a candidate', () => {
-    const same = verdict({ subject: 'identity_pair', subjectKey: folderPairKey('raj', 'raj koothrappali'), verdict: 'same', fromIdentity: 'raj', toIdentity: 'raj koothrappali' });
+    const same = verdict({
+      subject: 'identity_pair',
+      subjectKey: folderPairKey('raj', 'raj koothrappali'),
+      verdict: 'same',
+      fromIdentity: 'raj',
+      toIdentity: 'raj koothrappali',
+    });
     const decided = { ...pair('raj/r1', 'raj koothrappali/k1'), own: 'fine' };
     expect(propagate(input([decided], [], [], [same]))).toEqual([]);
   });
@@ -129,11 +169,23 @@ describe('findings', () => {
     const pairs = [pair('amy/a1', 'penny/a3', 0.8), pair('amy/a2', 'penny/a3', 0.78)];
     const images = [image('penny/a3', 0.1, 'amy', 0.8), image('amy/a1'), image('amy/a2')];
     const findings = findFindings(input(pairs, images, [folders('amy', 'penny', 0.2)]), effectiveStatus([]));
-    expect(findings).toEqual([expect.objectContaining({ kind: 'misfiled', subject: 'outlier', subjectKey: imageKey('penny', 'a3'), evidence: 2, detail: expect.objectContaining({ belongsTo: 'amy' }) })]);
+    expect(findings).toEqual([
+      expect.objectContaining({
+        kind: 'misfiled',
+        subject: 'outlier',
+        subjectKey: imageKey('penny', 'a3'),
+        evidence: 2,
+        detail: expect.objectContaining({ belongsTo: 'amy' }),
+      }),
+    ]);
   });
 
   it('makes all copies of one picture one finding led by its strongest pair, and closes it once resolved', () => {
-    const pairs = [pair('sheldon/s1', 'sheldon/s2', 0.99, 'near_duplicate'), pair('sheldon/s1', 'sheldon/s3', 1, 'near_duplicate'), pair('sheldon/s2', 'sheldon/s3', 0.97, 'near_duplicate')];
+    const pairs = [
+      pair('sheldon/s1', 'sheldon/s2', 0.99, 'near_duplicate'),
+      pair('sheldon/s1', 'sheldon/s3', 1, 'near_duplicate'),
+      pair('sheldon/s2', 'sheldon/s3', 0.97, 'near_duplicate'),
+    ];
     const [finding, ...rest] = findFindings(input(pairs, [], []), effectiveStatus([]));
     expect(rest).toEqual([]);
     expect(finding).toMatchObject({ kind: 'duplicate', subject: 'pair', subjectKey: 's1:s3', evidence: 2, detail: { copies: 3 } });

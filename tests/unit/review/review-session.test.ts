@@ -105,11 +105,14 @@ beforeEach(() => {
   server = new FakeApi();
   moves = [];
   vi.stubGlobal('fetch', (url: string, init?: { method?: string; body?: string }) => server.handle(url, init));
-  vi.stubGlobal('Image', class {
-    onload: (() => void) | null = null;
-    onerror: (() => void) | null = null;
-    src = '';
-  });
+  vi.stubGlobal(
+    'Image',
+    class {
+      onload: (() => void) | null = null;
+      onerror: (() => void) | null = null;
+      src = '';
+    },
+  );
   vi.stubGlobal('window', { dispatchEvent: () => true });
 });
 

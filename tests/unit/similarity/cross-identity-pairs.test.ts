@@ -1,12 +1,6 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import {
-  findCrossIdentityPairs,
-  nativeSimilarity,
-  TooManyPairsError,
-  type EmbeddingSet,
-  type PairList,
-} from '@/lib/similarity';
+import { findCrossIdentityPairs, nativeSimilarity, TooManyPairsError, type EmbeddingSet, type PairList } from '@/lib/similarity';
 import { createGaussian, createRng, generateSyntheticDataset, normalizeInPlace } from '@/lib/similarity/synthetic';
 import { atLeast, bruteForcePairs, float32Sim, pairKey, shuffleRows, type BrutePair } from './brute-force';
 
@@ -123,53 +117,65 @@ describe('findCrossIdentityPairs', () => {
     if (available.includes('int8-avx2')) expect(active).toMatch(/^int8-/);
   });
 
-  it('includes pairs exactly on the threshold and excludes those one float32 step below it, on every instruction path', async () => {
-    // Thresholds equal to pairs' own similarities, where pairs lie densely: many others within 1e-6.
-    const sims = reference.map((p) => p.sim).sort((a, b) => a - b);
-    const within = (t: number) => sims.filter((sim) => Math.abs(sim - t) < 1e-6).length;
-    let densest = sims[0];
-    for (let p = 0, q = 0; p < sims.length; p++) {
-      while (sims[p] - sims[q] >= 1e-6) q++;
-      if (p - q > within(densest)) densest = sims[p];
-    }
-    const onThreshold = [densest, sims[Math.floor(sims.length / 2)], sims[sims.length - 20]];
-    expect(within(densest)).toBeGreaterThan(5);
-    await withEveryPath(async (path) => {
-      for (const threshold of onThreshold) {
-        for (const t of [threshold, nextFloat32Up(threshold)]) {
-          const found = await findCrossIdentityPairs(data, t);
-          const want = crossAbove(reference, data, t);
-          expect(found.i.length, `${path} at ${t}`).toBe(want.length);
-          expectExactly(found, want);
+  it(
+    'includes pairs exactly on the threshold and excludes those one float32 step below it, on every instruction path',
+    async () => {
+      // Thresholds equal to pairs' own similarities, where pairs lie densely: many others within 1e-6.
+      const sims = reference.map((p) => p.sim).sort((a, b) => a - b);
+      const within = (t: number) => sims.filter((sim) => Math.abs(sim - t) < 1e-6).length;
+      let densest = sims[0];
+      for (let p = 0, q = 0; p < sims.length; p++) {
+        while (sims[p] - sims[q] >= 1e-6) q++;
+        if (p - q > within(densest)) densest = sims[p];
+      }
+      const onThreshold = [densest, sims[Math.floor(sims.length / 2)], sims[sims.length - 20]];
+      expect(within(densest)).toBeGreaterThan(5);
+      await withEveryPath(async (path) => {
+        for (const threshold of onThreshold) {
+          for (const t of [threshold, nextFloat32Up(threshold)]) {
+            const found = await findCrossIdentityPairs(data, t);
+            const want = crossAbove(reference, data, t);
+            expect(found.i.length, `${path} at ${t}`).toBe(want.length);
+            expectExactly(found, want);
+          }
         }
-      }
-    });
-  }, EVERY_PATH_TIMEOUT);
+      });
+    },
+    EVERY_PATH_TIMEOUT,
+  );
 
-  it('returns the same pairs, bit for bit, on every instruction path and at every threshold', async () => {
-    await withEveryPath(async (path) => {
-      for (const threshold of [0.1, 0.4, 0.8]) {
-        const found = await findCrossIdentityPairs(data, threshold);
-        expect(found.i.length, path).toBe(crossAbove(reference, data, threshold).length);
-        expectExactly(found, crossAbove(reference, data, threshold));
-      }
-    });
-  }, EVERY_PATH_TIMEOUT);
+  it(
+    'returns the same pairs, bit for bit, on every instruction path and at every threshold',
+    async () => {
+      await withEveryPath(async (path) => {
+        for (const threshold of [0.1, 0.4, 0.8]) {
+          const found = await findCrossIdentityPairs(data, threshold);
+          expect(found.i.length, path).toBe(crossAbove(reference, data, threshold).length);
+          expectExactly(found, crossAbove(reference, data, threshold));
+        }
+      });
+    },
+    EVERY_PATH_TIMEOUT,
+  );
 
-  it('stays exact on vectors built to maximise the int8 quantisation error', async () => {
-    const hard = worstCaseForInt8(40, 1200, 512, 13);
-    expect(largestInt8Error(hard, 400)).toBeGreaterThan(0.01);
-    const hardReference = crossReference(hard, 0.2);
-    const counts: number[] = [];
-    await withEveryPath(async () => {
-      for (const threshold of [0.2, 0.35, 0.5, 0.7]) {
-        const want = crossAbove(hardReference, hard, threshold);
-        counts.push(want.length);
-        expectExactly(await findCrossIdentityPairs(hard, threshold), want);
-      }
-    });
-    expect(Math.min(...counts)).toBeGreaterThan(0);
-  }, EVERY_PATH_TIMEOUT);
+  it(
+    'stays exact on vectors built to maximise the int8 quantisation error',
+    async () => {
+      const hard = worstCaseForInt8(40, 1200, 512, 13);
+      expect(largestInt8Error(hard, 400)).toBeGreaterThan(0.01);
+      const hardReference = crossReference(hard, 0.2);
+      const counts: number[] = [];
+      await withEveryPath(async () => {
+        for (const threshold of [0.2, 0.35, 0.5, 0.7]) {
+          const want = crossAbove(hardReference, hard, threshold);
+          counts.push(want.length);
+          expectExactly(await findCrossIdentityPairs(hard, threshold), want);
+        }
+      });
+      expect(Math.min(...counts)).toBeGreaterThan(0);
+    },
+    EVERY_PATH_TIMEOUT,
+  );
 
   it('agrees with faiss-node IndexFlatIP wherever float32 rounding cannot decide', async () => {
     const small = generateSyntheticDataset({ persons: 30, images: 1200, seed: 17, misfiledShare: 0.03 });
@@ -235,8 +241,7 @@ describe('findCrossIdentityPairs', () => {
     ];
     for (const range of tiles) {
       const tile = await native.pairsAbove(data.vectors, data.dim, data.labels, 0.3, Infinity, 1e9, range);
-      const inside = (p: number) =>
-        whole.i[p] >= range.rowStart && whole.i[p] < range.rowEnd && whole.j[p] >= range.colStart && whole.j[p] < range.colEnd;
+      const inside = (p: number) => whole.i[p] >= range.rowStart && whole.i[p] < range.rowEnd && whole.j[p] >= range.colStart && whole.j[p] < range.colEnd;
       const cut = Array.from(whole.i.keys()).filter(inside);
       expect(Array.from(tile.i)).toEqual(cut.map((p) => whole.i[p]));
       expect(Array.from(tile.j)).toEqual(cut.map((p) => whole.j[p]));
@@ -260,9 +265,7 @@ describe('findCrossIdentityPairs', () => {
       colStart: height,
       colEnd: labels.length,
     });
-    const cut = Array.from(whole.i.keys()).filter(
-      (p) => whole.i[p] >= rows[0] && whole.i[p] < rows[1] && whole.j[p] >= cols[0] && whole.j[p] < cols[1],
-    );
+    const cut = Array.from(whole.i.keys()).filter((p) => whole.i[p] >= rows[0] && whole.i[p] < rows[1] && whole.j[p] >= cols[0] && whole.j[p] < cols[1]);
     expect(cut.length).toBeGreaterThan(0);
     expect(Array.from(tile.i, (i) => i + rows[0])).toEqual(cut.map((p) => whole.i[p]));
     expect(Array.from(tile.j, (j) => j - height + cols[0])).toEqual(cut.map((p) => whole.j[p]));
@@ -272,9 +275,7 @@ describe('findCrossIdentityPairs', () => {
   it('rejects a range outside the matrix', async () => {
     const native = nativeSimilarity();
     expect(() => native.pairsAbove(data.vectors, data.dim, data.labels, 0.3, Infinity, 1e9, { rowEnd: 2502 })).toThrow(/range.rowEnd/);
-    expect(() => native.pairsAbove(data.vectors, data.dim, data.labels, 0.3, Infinity, 1e9, { colStart: 9, colEnd: 3 })).toThrow(
-      /starts must not exceed/,
-    );
+    expect(() => native.pairsAbove(data.vectors, data.dim, data.labels, 0.3, Infinity, 1e9, { colStart: 9, colEnd: 3 })).toThrow(/starts must not exceed/);
   });
 
   it('returns the pairs in the same order on every run', async () => {

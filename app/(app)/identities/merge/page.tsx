@@ -33,7 +33,9 @@ export default async function MergeSuggestionsPage({ searchParams }: { searchPar
     <div className="space-y-4">
       <div>
         <h1 className="text-2xl font-semibold">Merge suggestions</h1>
-        <p className="text-sm text-stone-500">Two folders whose faces are alike as a whole: perhaps one person filed under two names. Strongest evidence first.</p>
+        <p className="text-sm text-stone-500">
+          Two folders whose faces are alike as a whole: perhaps one person filed under two names. Strongest evidence first.
+        </p>
       </div>
       <Tabs label="Status">
         {STATUSES.map((s) => (
@@ -44,7 +46,10 @@ export default async function MergeSuggestionsPage({ searchParams }: { searchPar
       </Tabs>
       {problem && (
         <p role="alert" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-200">
-          {problem}. <Link href="/identities/merge" className="underline">Start again</Link>
+          {problem}.{' '}
+          <Link href="/identities/merge" className="underline">
+            Start again
+          </Link>
         </p>
       )}
       <Panel className="overflow-hidden">

@@ -72,7 +72,11 @@ export default async function MergeSuggestionPage({ params }: { params: Promise<
             <ul className="flex flex-wrap gap-3" data-testid="strongest-pairs">
               {strongest.map((pair) => (
                 <li key={pair.id}>
-                  <Link href={`/pairs/${pair.id}?status=all&identity=${encodeURIComponent(a.name)}`} className="flex items-center gap-1 rounded p-0.5 hover:bg-stone-100 dark:hover:bg-stone-800" title={`pair ${pair.id}: ${pair.similarity.toFixed(3)}`}>
+                  <Link
+                    href={`/pairs/${pair.id}?status=all&identity=${encodeURIComponent(a.name)}`}
+                    className="flex items-center gap-1 rounded p-0.5 hover:bg-stone-100 dark:hover:bg-stone-800"
+                    title={`pair ${pair.id}: ${pair.similarity.toFixed(3)}`}
+                  >
                     <Thumb image={pair.a} size="xs" />
                     <Thumb image={pair.b} size="xs" />
                     <span className="ml-1 text-xs tabular-nums text-stone-500">{pair.similarity.toFixed(2)}</span>
@@ -86,25 +90,25 @@ export default async function MergeSuggestionPage({ params }: { params: Promise<
 
       <MergeVerdict key={suggestion.id} suggestion={suggestion} nextId={next.items[0]?.id ?? null}>
         <div className="grid grid-cols-2 gap-4">
-        {[a, b].map((person, at) => (
-          <Panel key={person.id} className="p-3">
-            <h2 className="mb-2 flex items-baseline justify-between gap-2">
-              <span>
-                <span className="mr-2 rounded bg-stone-100 px-1.5 text-sm font-semibold dark:bg-stone-800">{at === 0 ? 'A' : 'B'}</span>
-                <Link href={`/identities/${person.id}`} className="font-semibold hover:underline">
-                  {person.name}
+          {[a, b].map((person, at) => (
+            <Panel key={person.id} className="p-3">
+              <h2 className="mb-2 flex items-baseline justify-between gap-2">
+                <span>
+                  <span className="mr-2 rounded bg-stone-100 px-1.5 text-sm font-semibold dark:bg-stone-800">{at === 0 ? 'A' : 'B'}</span>
+                  <Link href={`/identities/${person.id}`} className="font-semibold hover:underline">
+                    {person.name}
+                  </Link>
+                </span>
+                <span className="text-sm text-stone-500">{person.imageCount} images</span>
+              </h2>
+              <Gallery identity={person.name} images={person.images} dense testId={`gallery-${at === 0 ? 'a' : 'b'}`} />
+              {person.imageCount > person.images.length && (
+                <Link href={`/identities/${person.id}`} className="mt-2 inline-block text-sm text-sky-700 hover:underline dark:text-sky-400">
+                  all {person.imageCount.toLocaleString('en')} images of {person.name} →
                 </Link>
-              </span>
-              <span className="text-sm text-stone-500">{person.imageCount} images</span>
-            </h2>
-            <Gallery identity={person.name} images={person.images} dense testId={`gallery-${at === 0 ? 'a' : 'b'}`} />
-            {person.imageCount > person.images.length && (
-              <Link href={`/identities/${person.id}`} className="mt-2 inline-block text-sm text-sky-700 hover:underline dark:text-sky-400">
-                all {person.imageCount.toLocaleString('en')} images of {person.name} →
-              </Link>
-            )}
-          </Panel>
-        ))}
+              )}
+            </Panel>
+          ))}
         </div>
       </MergeVerdict>
     </div>

@@ -3,4 +3,6 @@ import { route } from '@/lib/http';
 import { identityImagesSchema, identityNameSchema } from '@/lib/schemas/identities';
 import { getIdentity } from '@/lib/services/identities';
 
-export const GET = route({ role: 'curator', query: identityImagesSchema }, ({ params, query }) => getIdentity({ name: identityNameSchema.parse(params.name) }, query.limit));
+export const GET = route({ role: 'curator', query: identityImagesSchema }, ({ params, query }) =>
+  getIdentity({ name: identityNameSchema.parse(params.name) }, query.limit),
+);

@@ -3,6 +3,4 @@ import { route } from '@/lib/http';
 import { idParamSchema, pairDecisionSchema } from '@/lib/schemas/candidates';
 import { decidePair } from '@/lib/services/decisions';
 
-export const POST = route({ role: 'curator', body: pairDecisionSchema }, ({ user, params, body }) =>
-  decidePair(user, idParamSchema.parse(params.id), body),
-);
+export const POST = route({ role: 'curator', body: pairDecisionSchema }, ({ user, params, body }) => decidePair(user, idParamSchema.parse(params.id), body));
