@@ -44,11 +44,12 @@ export function getBoss(role: 'sender' | 'worker' = 'sender'): Promise<PgBoss> {
 }
 
 /** Sends inside the caller's transaction when given its client: the Job row and its delivery commit together. */
-export async function enqueue(name: JobName, payload: JobPayload, options: { startAfterSeconds?: number; client?: pg.PoolClient } = {}) {
+export async function enqueue(name: JobName, payload: JobPayload, options: { startAfterSeconds?: number; client?: pg.PoolClient; priority?: number } = {}) {
   const boss = await getBoss();
   const db = options.client && { executeSql: (text: string, values: unknown[]) => options.client!.query(text, values) };
   return boss.send(name, jobPayloadSchema.parse(payload), {
     ...(options.startAfterSeconds ? { startAfter: options.startAfterSeconds } : {}),
+    ...(options.priority ? { priority: options.priority } : {}),
     ...(db ? { db } : {}),
   });
 }

@@ -140,15 +140,18 @@ const heartbeat = {
 interface RunEnv {
   inline: boolean;
   log: Log;
-  /** Hands a queued row to whoever runs it next, inside the transaction that queued it. */
-  dispatch(job: { id: string; kind: string }, client: pg.PoolClient, startAfterSeconds?: number): Promise<void>;
+  /**
+   * Hands a queued row to whoever runs it next, inside the transaction that queued it. Of rows
+   * queued together, one of higher `priority` is taken first.
+   */
+  dispatch(job: { id: string; kind: string; priority?: number }, client: pg.PoolClient, startAfterSeconds?: number): Promise<void>;
   onProgress(job: JobRow, snapshot: ProgressSnapshot): void;
   /** A job of this process now waits for its children. */
   onWaiting?(jobId: string): void;
 }
 
 const queueDispatch: RunEnv['dispatch'] = async (job, client, startAfterSeconds) => {
-  await enqueue(job.kind as JobName, { jobId: job.id }, { client, startAfterSeconds });
+  await enqueue(job.kind as JobName, { jobId: job.id }, { client, startAfterSeconds, priority: job.priority });
 };
 
 export function jobRunner(kinds: JobKinds) {
@@ -168,7 +171,9 @@ export function jobRunner(kinds: JobKinds) {
 
   async function insertAndDispatch(jobs: ReturnType<typeof newJob>[], env: RunEnv, client: pg.PoolClient): Promise<string[]> {
     const ids = await jobsRepository.insert(jobs, client);
-    for (const [index, id] of ids.entries()) await env.dispatch({ id, kind: jobs[index].kind }, client);
+    // in the order given: rows queued in one transaction are otherwise taken in the order of their random ids, and
+    // a search's tiles are ordered so that a worker taking them one after another reads one block per tile
+    for (const [index, id] of ids.entries()) await env.dispatch({ id, kind: jobs[index].kind, priority: ids.length - index }, client);
     return ids;
   }
 

@@ -85,6 +85,19 @@ describe('a search run shared by worker processes', () => {
     expect(await candidates()).toEqual(alone);
   });
 
+  it('hands one worker the tiles in their planned order, the one that reads a single block per tile', async () => {
+    await runScanInline({ root: flawedSample(), force: false, search: false }, quiet, quiet);
+    const job = await enqueueJob('search', { threshold: 0.3, tileRows: 5 }, null);
+    await startWorker();
+    await waitForJob(job.id, 'done');
+    const { rows } = await getPool().query<{ tile: number }>(
+      `SELECT t.tile FROM "SearchTile" t JOIN "SearchRun" r ON r.id = t."runId" WHERE r."jobId" = $1 ORDER BY t."startedAt", t."finishedAt"`,
+      [job.id],
+    );
+    expect(rows.length).toBeGreaterThan(10);
+    expect(rows.map((row) => row.tile)).toEqual(rows.map((_, index) => index));
+  });
+
   it('finds the same when a worker is killed in the middle of writing a tile', async () => {
     await runScanInline({ root: flawedSample(), force: false, search: false }, quiet, quiet);
     await searchInProcess();
