@@ -10,7 +10,7 @@ import type { IdentityPairItem, OutlierItem, PairItem } from '@/lib/schemas/resp
  * "CandidatePair" p) and joined after: joined before the LIMIT, the planner sizes its memoize caches
  * for the million rows it might read, and setting those up costs ~5 ms on every page.
  */
-const pairSelect = (pairs: string) => `
+export const pairSelect = (pairs: string) => `
   SELECT p.id, p.kind::text, p.similarity, p.status, p."decisionId", p."pairKey",
          p."imageAId", ia.name AS "identityA", a.path AS "pathA", a."contentHash" AS "hashA",
          p."imageBId", ib.name AS "identityB", b.path AS "pathB", b."contentHash" AS "hashB"

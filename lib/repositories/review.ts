@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { getPool, named, withTransaction } from '@/lib/db';
-import { CANDIDATE_BY_ID, toPairItem, type PairRow } from '@/lib/repositories/candidates';
+import { pairSelect, toPairItem, type PairRow } from '@/lib/repositories/candidates';
 import type { IdentityPairItem, OutlierItem, PairItem } from '@/lib/schemas/responses';
 import type { Subject } from '@/lib/repositories/decisions';
 import type { Derived, EvidencePair, Finding, FolderPair, ImageStanding, Verdict } from '@/lib/similarity/review';
@@ -193,45 +193,35 @@ export const reviewRepository = {
     }
   },
 
-  /** The open findings, most worth a verdict first. */
-  async topFindings(limit: number, offset: number): Promise<StoredFinding[]> {
-    const { rows } = await getPool().query<StoredFinding>(
-      named(`SELECT kind, subject::text, "subjectKey", folders, evidence, detail FROM "ReviewFinding" ORDER BY priority DESC, id LIMIT $1 OFFSET $2`),
-      [limit, offset],
+  /**
+   * The open findings most worth a verdict, each with the open candidate it names as that
+   * candidate's own list shows it, in one statement: a finding whose candidate was decided a moment
+   * ago (its rebuild still running) is passed over, and the walk stops at `limit`.
+   */
+  async topEntries(limit: number): Promise<(StoredFinding & { item: PairItem | IdentityPairItem | OutlierItem })[]> {
+    const openPair = `SELECT * FROM "CandidatePair" WHERE "pairKey" = f."subjectKey" AND status = 'open' ORDER BY similarity DESC, id LIMIT 1`;
+    const { rows } = await getPool().query<StoredFinding & { item: PairRow | IdentityPairItem | OutlierItem }>(
+      named(`SELECT f.kind, f.subject::text, f."subjectKey", f.folders, f.evidence, f.detail, c.item
+               FROM "ReviewFinding" f
+               CROSS JOIN LATERAL (
+                 (SELECT to_jsonb(x) AS item FROM (${pairSelect(openPair)}) x WHERE f.subject = 'pair')
+                 UNION ALL
+                 (SELECT to_jsonb(x) FROM (${IDENTITY_PAIR_ITEM} WHERE ip."pairKey" = f."subjectKey" AND ip.status = 'open' LIMIT 1) x WHERE f.subject = 'identity_pair')
+                 UNION ALL
+                 (SELECT to_jsonb(x) FROM (${OUTLIER_ITEM} WHERE o."subjectKey" = f."subjectKey" AND o.status = 'open' LIMIT 1) x WHERE f.subject = 'outlier')
+                 LIMIT 1
+               ) c
+              ORDER BY f.priority DESC, f.id
+              LIMIT $1`),
+      [limit],
     );
-    return rows;
+    return rows.map((row) => ({ ...row, item: row.subject === 'pair' ? toPairItem(row.item as PairRow) : (row.item as IdentityPairItem | OutlierItem) }));
   },
 
   /** Open findings, counted up to `cap`: a queue needs to say "many", not to count every one on each request. */
   async openFindings(cap: number): Promise<number> {
     const { rows } = await getPool().query<{ n: number }>(named(`SELECT count(*)::int AS n FROM (SELECT 1 FROM "ReviewFinding" LIMIT $1) f`), [cap]);
     return rows[0].n;
-  },
-
-  /** The open candidate a finding names, as its own list shows it. */
-  async openPairByKey(subjectKey: string): Promise<PairItem | null> {
-    const { rows } = await getPool().query<PairRow>(
-      named(
-        CANDIDATE_BY_ID.pair.replace(
-          'WHERE p.id = $1',
-          `WHERE p.id = (SELECT id FROM "CandidatePair" WHERE "pairKey" = $1 AND status = 'open' ORDER BY similarity DESC, id LIMIT 1)`,
-        ),
-      ),
-      [subjectKey],
-    );
-    return rows[0] ? toPairItem(rows[0]) : null;
-  },
-
-  async openIdentityPairByKey(subjectKey: string): Promise<IdentityPairItem | null> {
-    const { rows } = await getPool().query<IdentityPairItem>(named(`${IDENTITY_PAIR_ITEM} WHERE ip."pairKey" = $1 AND ip.status = 'open' LIMIT 1`), [
-      subjectKey,
-    ]);
-    return rows[0] ?? null;
-  },
-
-  async openOutlierByKey(subjectKey: string): Promise<OutlierItem | null> {
-    const { rows } = await getPool().query<OutlierItem>(named(`${OUTLIER_ITEM} WHERE o."subjectKey" = $1 AND o.status = 'open' LIMIT 1`), [subjectKey]);
-    return rows[0] ?? null;
   },
 
   /** A candidate row's subject key and folders, and the derived verdict it has, by row id. */

@@ -3,9 +3,8 @@ import { badRequest, conflict, notFound } from '@/lib/errors';
 import type { SessionUser } from '@/lib/auth/guard';
 import { candidatesRepository } from '@/lib/repositories/candidates';
 import { decisionsRepository, type Subject } from '@/lib/repositories/decisions';
-import { reviewRepository, type Scope, type ScopeRows, type StoredFinding } from '@/lib/repositories/review';
+import { reviewRepository, type Scope, type ScopeRows } from '@/lib/repositories/review';
 import type { IdentityPairDecisionInput, OutlierDecisionInput, PairDecisionInput } from '@/lib/schemas/candidates';
-import type { IdentityPairItem, OutlierItem, PairItem } from '@/lib/schemas/responses';
 import { REMAINING_CAP, type ReviewEntry, type ReviewNext, type ReviewPreview, type ResolvedBy } from '@/lib/schemas/review';
 import {
   effectiveStatus,
@@ -132,40 +131,23 @@ export async function settleVerdict(subject: Subject, row: { key: string; folder
   else await rebuildFolders(folders);
 }
 
-/** The open candidate a finding names, as its own list shows it (null: decided meanwhile). */
-function itemOf(finding: StoredFinding): Promise<PairItem | IdentityPairItem | OutlierItem | null> {
-  if (finding.subject === 'pair') return reviewRepository.openPairByKey(finding.subjectKey);
-  if (finding.subject === 'identity_pair') return reviewRepository.openIdentityPairByKey(finding.subjectKey);
-  return reviewRepository.openOutlierByKey(finding.subjectKey);
-}
-
 /**
  * The open candidate most worth a curator's next verdict: the top finding's, or nothing when none
  * is left. `upcoming` is the one after it, as things stand, for the page to load ahead.
  */
 export async function reviewNext(): Promise<ReviewNext> {
   await findingsSettled();
-  const [first, remaining] = await Promise.all([reviewRepository.topFindings(8, 0), reviewRepository.openFindings(REMAINING_CAP)]);
-  const found: ReviewEntry[] = [];
-  // a finding whose candidate was decided a moment ago (its rebuild still running) is passed over
-  let findings = first;
-  let offset = 0;
-  while (findings.length > 0 && found.length < 2) {
-    for (const finding of findings) {
-      const item = await itemOf(finding);
-      if (item)
-        found.push({
-          type: finding.subject,
-          item,
-          finding: { kind: finding.kind, folders: finding.folders, evidence: finding.evidence, detail: finding.detail },
-        } as ReviewEntry);
-      if (found.length === 2) break;
-    }
-    offset += findings.length;
-    if (found.length < 2) findings = await reviewRepository.topFindings(64, offset);
-  }
-  if (found.length === 0) return { type: null, item: null, finding: null, remaining, upcoming: null };
-  return { ...found[0], remaining, upcoming: found[1] ?? null } as ReviewNext;
+  const [entries, remaining] = await Promise.all([reviewRepository.topEntries(2), reviewRepository.openFindings(REMAINING_CAP)]);
+  const [first, upcoming] = entries.map(
+    (entry) =>
+      ({
+        type: entry.subject,
+        item: entry.item,
+        finding: { kind: entry.kind, folders: entry.folders, evidence: entry.evidence, detail: entry.detail },
+      }) as ReviewEntry,
+  );
+  if (!first) return { type: null, item: null, finding: null, remaining, upcoming: null };
+  return { ...first, remaining, upcoming: upcoming ?? null } as ReviewNext;
 }
 
 /** The verdict a request would record, in the form the standing verdicts take, without recording it. */

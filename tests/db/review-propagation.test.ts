@@ -113,6 +113,8 @@ describe('a verdict resolves what it explains', () => {
         seen.push(`duplicate ${next.item.a.path} ${next.item.b.path}`);
         await decidePair(alice, next.item.id, { verdict: 'duplicate', keep: copy === 'a' ? 'b' : 'a' });
       } else if (next.type === 'identity_pair') {
+        const listed = await candidatesRepository.listIdentityPairs(listIdentityPairsSchema.parse({ identity: next.item.a, status: 'all', limit: 500 }));
+        expect(listed.items.find((ip) => ip.id === next.item.id)).toEqual(next.item);
         seen.push(`${next.finding.kind} ${next.item.a} ${next.item.b}`);
         await decideIdentityPair(alice, next.item.id, { verdict: next.item.b === 'raj koothrappali' && next.item.a === 'raj' ? 'same' : 'different' });
       } else {
@@ -134,5 +136,16 @@ describe('a verdict resolves what it explains', () => {
         (p) => p.a.path === 'penny/amy3.png' || p.b.path === 'penny/amy3.png',
       ),
     ).toEqual([]);
+  });
+
+  it('passes over a finding whose candidate was decided before its findings were rebuilt, to the one after it', async () => {
+    await demo();
+    const first = await reviewNext();
+    expect(first.type).not.toBeNull();
+    expect(first.upcoming).not.toBeNull();
+    const table = { pair: '"CandidatePair"', identity_pair: '"IdentityPair"', outlier: '"Outlier"' }[first.type!];
+    await getPool().query(`UPDATE ${table} SET status = 'fine' WHERE id = $1`, [first.item!.id]);
+    const next = await reviewNext();
+    expect({ type: next.type, item: next.item, finding: next.finding }).toEqual(first.upcoming);
   });
 });
