@@ -14,6 +14,22 @@
 // copy, so the linker can never pick one compiled for a wider instruction set (that would SIGILL).
 // Needs kernels.h.
 
+inline int64_t imin(int64_t a, int64_t b) { return a < b ? a : b; }
+inline int64_t imax(int64_t a, int64_t b) { return a > b ? a : b; }
+
+// A job's columns in blocks of kPairBlock, walked last first: in a triangle the last blocks have
+// the most rows, which balances the threads. Walk step `step` is block `index`, columns [j0, j1),
+// paired with rows [job.rowStart, rowEnd) (none when rowEnd <= rowStart).
+struct ColumnBlock {
+  int64_t index, j0, j1, rowEnd;
+};
+inline int64_t columnBlocks(const facesift::PairJob& job) { return (job.colEnd - job.colStart + facesift::kPairBlock - 1) / facesift::kPairBlock; }
+inline ColumnBlock columnBlock(const facesift::PairJob& job, int64_t blocks, int64_t step) {
+  const int64_t index = blocks - 1 - step;
+  const int64_t j0 = job.colStart + index * facesift::kPairBlock, j1 = imin(job.colEnd, j0 + facesift::kPairBlock);
+  return {index, j0, j1, imin(job.rowEnd, j1 - 1)};
+}
+
 inline double exactDot(const float* a, const float* b, int32_t d) {
   double s[8] = {0, 0, 0, 0, 0, 0, 0, 0};
   int32_t k = 0;

@@ -55,8 +55,6 @@ constexpr int COLUMN_OFFSET = 0;
 constexpr int NR = LANES * NV;
 static_assert(kPairBlock % NR == 0, "a pair block must hold whole column panels");
 
-inline int64_t imin(int64_t a, int64_t b) { return a < b ? a : b; }
-inline int64_t imax(int64_t a, int64_t b) { return a > b ? a : b; }
 
 void* allocBytes(size_t bytes) {
   bytes = (bytes + 63) & ~(size_t)63;
@@ -326,7 +324,7 @@ inline void tile(const int8_t* rows, const uint8_t* cols, int32_t k4, const RowI
 #endif
 
 void pairs(facesift::PairJob& job) {
-  const int64_t blocks = (job.colEnd - job.colStart + kPairBlock - 1) / kPairBlock;
+  const int64_t blocks = columnBlocks(job);
   const int64_t lo = imin(job.rowStart, job.colStart), hi = imax(job.rowEnd, job.colEnd);
   int64_t qualifying = 0;
   int storing = job.maxPairs >= 0;
@@ -353,12 +351,10 @@ void pairs(facesift::PairJob& job) {
     cp.label = static_cast<int32_t*>(allocBytes(kPairBlock * sizeof(int32_t)));
     Tally tally = {};
 #pragma omp for schedule(dynamic, 1)
-    for (int64_t bi = 0; bi < blocks; bi++) {
-      const int64_t block = blocks - 1 - bi;
-      const int64_t j0 = job.colStart + block * kPairBlock, j1 = imin(job.colEnd, j0 + kPairBlock);
-      const int64_t panels = (j1 - j0 + NR - 1) / NR;
-      const int64_t rowEnd = imin(job.rowEnd, j1 - 1);
+    for (int64_t step = 0; step < blocks; step++) {
+      const auto [block, j0, j1, rowEnd] = columnBlock(job, blocks, step);
       if (job.rowStart >= rowEnd) continue;
+      const int64_t panels = (j1 - j0 + NR - 1) / NR;
       packColumns(qd, job.labels, j0, j1 - j0, cp);
       for (int64_t i0 = job.rowStart; i0 < rowEnd; i0 += MR) {
         const int64_t rows = imin(MR, rowEnd - i0);

@@ -35,6 +35,8 @@ namespace {
 
 using facesift::kPairBlock;
 
+#include "exact.h"
+
 // Register blocking: MR rows x NV vectors of accumulators, plus NV column vectors and one
 // broadcast, must fit the register file (32 zmm on AVX-512, 16 ymm/xmm otherwise).
 #if defined(__AVX512F__)
@@ -51,8 +53,6 @@ static_assert(kPairBlock % NR == 0, "a pair block must hold whole column panels"
 typedef float vf __attribute__((vector_size(VW * sizeof(float))));
 typedef int32_t vi __attribute__((vector_size(VW * sizeof(float))));
 
-inline int64_t imin(int64_t a, int64_t b) { return a < b ? a : b; }
-inline int64_t imax(int64_t a, int64_t b) { return a > b ? a : b; }
 
 float* allocFloats(int64_t count) {
   size_t bytes = ((size_t)count * sizeof(float) + 63) & ~(size_t)63;
@@ -122,7 +122,6 @@ inline bool anyAtLeast(const vf acc[MR][NV], float threshold) {
   return any != 0;
 }
 
-#include "exact.h"
 
 // Recursive float32 summation of d products (one rounding each, FMA or not) is within
 // gamma_d * sum |x_ik x_jk| <= gamma_d * |x_i| |x_j| of the exact dot product, gamma_d = d u / (1 - d u),
@@ -130,7 +129,7 @@ inline bool anyAtLeast(const vf acc[MR][NV], float threshold) {
 // above it is re-scored exactly.
 void pairs(facesift::PairJob& job) {
   const int32_t d = job.d;
-  const int64_t blocks = (job.colEnd - job.colStart + kPairBlock - 1) / kPairBlock;
+  const int64_t blocks = columnBlocks(job);
   const int64_t lo = imin(job.rowStart, job.colStart), hi = imax(job.rowEnd, job.colEnd);
   double maxNorm = 0;
 #pragma omp parallel for reduction(max : maxNorm)
@@ -151,14 +150,11 @@ void pairs(facesift::PairJob& job) {
     float* colPack = allocFloats(kPairBlock * d);
     float* rowPack = allocFloats((int64_t)MR * d);
     Tally tally = {};
-    // Last blocks first: in a triangle they have the most rows, which balances the load.
 #pragma omp for schedule(dynamic, 1)
-    for (int64_t bi = 0; bi < blocks; bi++) {
-      const int64_t block = blocks - 1 - bi;
-      const int64_t j0 = job.colStart + block * kPairBlock, j1 = imin(job.colEnd, j0 + kPairBlock);
-      const int64_t panels = (j1 - j0 + NR - 1) / NR;
-      const int64_t rowEnd = imin(job.rowEnd, j1 - 1);
+    for (int64_t step = 0; step < blocks; step++) {
+      const auto [block, j0, j1, rowEnd] = columnBlock(job, blocks, step);
       if (job.rowStart >= rowEnd) continue;
+      const int64_t panels = (j1 - j0 + NR - 1) / NR;
       packColumns(job.x, d, nullptr, j0, j1 - j0, colPack);
       for (int64_t i0 = job.rowStart; i0 < rowEnd; i0 += MR) {
         const int64_t rows = imin(MR, rowEnd - i0);
