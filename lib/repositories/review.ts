@@ -130,9 +130,11 @@ export const reviewRepository = {
         await client.query('SELECT pg_advisory_xact_lock($1)', [REVIEW_LOCK]);
       } else {
         await client.query('SELECT pg_advisory_xact_lock_shared($1)', [REVIEW_LOCK]);
-        // one order for every rebuild, so two never wait for each other
-        for (const id of (await idsOf(client, scope.folders)).sort((x, y) => x - y))
-          await client.query('SELECT pg_advisory_xact_lock($1, $2)', [FOLDER_LOCKS, id]);
+        // one order for every rebuild, so two never wait for each other; one statement however many folders
+        await client.query(`SELECT pg_advisory_xact_lock($1, id) FROM (SELECT id FROM unnest($2::int[]) id ORDER BY id) ordered`, [
+          FOLDER_LOCKS,
+          await idsOf(client, scope.folders),
+        ]);
       }
       return work(client);
     });
@@ -216,6 +218,12 @@ export const reviewRepository = {
       [limit],
     );
     return rows.map((row) => ({ ...row, item: row.subject === 'pair' ? toPairItem(row.item as PairRow) : (row.item as IdentityPairItem | OutlierItem) }));
+  },
+
+  /** Whether a finding names this pair as the candidate to decide. */
+  async namesPair(pairKey: string): Promise<boolean> {
+    const { rows } = await getPool().query(named(`SELECT 1 FROM "ReviewFinding" WHERE subject = 'pair' AND "subjectKey" = $1 LIMIT 1`), [pairKey]);
+    return rows.length > 0;
   },
 
   /** Open findings, counted up to `cap`: a queue needs to say "many", not to count every one on each request. */

@@ -118,17 +118,27 @@ async function findingsSettled(): Promise<void> {
   while (draining) await draining;
 }
 
+/** The top two open entries as stored; short of two while rebuilds are pending, those that will be stored. */
+async function topEntries() {
+  const entries = await reviewRepository.topEntries(2);
+  if (entries.length === 2 || !draining) return entries;
+  await findingsSettled();
+  return reviewRepository.topEntries(2);
+}
+
 /**
  * After a verdict: the candidates it explains (and those its previous verdict explained) follow it.
- * "fine" on a pair that had no standing verdict explains nothing else, so nothing derived changes:
- * only the queue's findings do, and those are rebuilt after the answer (the queue waits for them).
+ * "fine" on a pair that had no standing verdict explains nothing else, so nothing derived changes.
+ * Of the queue's findings it changes only one that names this pair (its next evidence takes its
+ * place), rebuilt after the answer; other findings it was evidence for only count one pair less
+ * until their folders are next rebuilt, which the queue can live with: it never serves a decided pair.
  */
 export async function settleVerdict(subject: Subject, row: { key: string; folders: string[] }): Promise<void> {
   const [latest, previous] = await decisionsRepository.history(subject, row.key);
   const folders = foldersNamed(row.folders, [latest, previous]);
   const explainsNothing = subject === 'pair' && latest?.verdict === 'fine' && (!previous || previous.verdict === 'open' || previous.verdict === 'fine');
-  if (explainsNothing) rebuildSoon(folders);
-  else await rebuildFolders(folders);
+  if (!explainsNothing) await rebuildFolders(folders);
+  else if (await reviewRepository.namesPair(row.key)) rebuildSoon(folders);
 }
 
 /**
@@ -136,8 +146,9 @@ export async function settleVerdict(subject: Subject, row: { key: string; folder
  * is left. `upcoming` is the one after it, as things stand, for the page to load ahead.
  */
 export async function reviewNext(): Promise<ReviewNext> {
-  await findingsSettled();
-  const [entries, remaining] = await Promise.all([reviewRepository.topEntries(2), reviewRepository.openFindings(REMAINING_CAP)]);
+  // a rebuild still running only moves a finding's evidence on to its next pair: the queue answers
+  // from what is stored, and waits only when that leaves it nothing to offer
+  const [entries, remaining] = await Promise.all([topEntries(), reviewRepository.openFindings(REMAINING_CAP)]);
   const [first, upcoming] = entries.map(
     (entry) =>
       ({
