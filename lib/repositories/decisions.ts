@@ -12,6 +12,8 @@ export interface DecisionRecord {
   subjectKey: string;
   verdict: string;
   previousVerdict: string;
+  /** the subject's decision this one replaced (null: its first) */
+  previousId: number | null;
   side: string | null;
   misfiledHash: string | null;
   keepHash: string | null;
@@ -25,7 +27,7 @@ export interface DecisionRecord {
 }
 
 /** A DecisionRecord from decisions `d`, whichever rows `d` names. */
-const select = (decisions: string) => `SELECT d.id, d.subject::text, d."subjectKey", d.verdict, d."previousVerdict", d.side, d."misfiledHash",
+const select = (decisions: string) => `SELECT d.id, d.subject::text, d."subjectKey", d.verdict, d."previousVerdict", d."previousId", d.side, d."misfiledHash",
   d."keepHash", d."dropHash", d."fromIdentity", d."toIdentity", d."intoIdentity", d."userId", u.name AS "userName", d."createdAt"
   FROM ${decisions} d JOIN "User" u ON u.id = d."userId"`;
 const SELECT = select('"Decision"');

@@ -220,20 +220,14 @@ export const reviewRepository = {
     return rows.map((row) => ({ ...row, item: row.subject === 'pair' ? toPairItem(row.item as PairRow) : (row.item as IdentityPairItem | OutlierItem) }));
   },
 
-  /** Whether a finding names this pair as the candidate to decide. */
-  async namesPair(pairKey: string): Promise<boolean> {
-    const { rows } = await getPool().query(named(`SELECT 1 FROM "ReviewFinding" WHERE subject = 'pair' AND "subjectKey" = $1 LIMIT 1`), [pairKey]);
-    return rows.length > 0;
-  },
-
   /** Open findings, counted up to `cap`: a queue needs to say "many", not to count every one on each request. */
   async openFindings(cap: number): Promise<number> {
     const { rows } = await getPool().query<{ n: number }>(named(`SELECT count(*)::int AS n FROM (SELECT 1 FROM "ReviewFinding" LIMIT $1) f`), [cap]);
     return rows[0].n;
   },
 
-  /** A candidate row's subject key and folders, and the derived verdict it has, by row id. */
-  async derivedOf(subject: Subject, id: number): Promise<{ key: string; folders: string[]; derived: DerivedRecord | null } | null> {
+  /** A candidate row's subject key and folders, the derived verdict it has, and whether a finding names it, by row id. */
+  async derivedOf(subject: Subject, id: number): Promise<{ key: string; folders: string[]; derived: DerivedRecord | null; named: boolean } | null> {
     const row = {
       pair: `SELECT c."pairKey" AS key, ARRAY[ia.name, ib.name] AS folders FROM "CandidatePair" c
                JOIN "Identity" ia ON ia.id = c."identityAId" JOIN "Identity" ib ON ib.id = c."identityBId" WHERE c.id = $1`,
@@ -241,14 +235,23 @@ export const reviewRepository = {
                JOIN "Identity" ia ON ia.id = c."identityAId" JOIN "Identity" ib ON ib.id = c."identityBId" WHERE c.id = $1`,
       outlier: `SELECT c."subjectKey" AS key, ARRAY[ii.name] AS folders FROM "Outlier" c JOIN "Identity" ii ON ii.id = c."identityId" WHERE c.id = $1`,
     }[subject];
-    const { rows } = await getPool().query<{ key: string; folders: string[]; verdict: string | null; reason: string | null; sourceId: number | null }>(
-      named(`SELECT r.key, r.folders, dd.verdict, dd.reason, dd."sourceId" FROM (${row}) r
-               LEFT JOIN "DerivedDecision" dd ON dd.subject = '${subject}' AND dd."subjectKey" = r.key`),
+    const { rows } = await getPool().query<{
+      key: string;
+      folders: string[];
+      verdict: string | null;
+      reason: string | null;
+      sourceId: number | null;
+      named: boolean;
+    }>(
+      named(`SELECT r.key, r.folders, dd.verdict, dd.reason, dd."sourceId",
+                    EXISTS (SELECT 1 FROM "ReviewFinding" f WHERE f.subject = '${subject}' AND f."subjectKey" = r.key) AS named
+               FROM (${row}) r LEFT JOIN "DerivedDecision" dd ON dd.subject = '${subject}' AND dd."subjectKey" = r.key`),
       [id],
     );
     const [r] = rows;
     if (!r) return null;
-    return { key: r.key, folders: r.folders, derived: r.verdict === null ? null : { verdict: r.verdict, reason: r.reason!, sourceId: r.sourceId! } };
+    const derived = r.verdict === null ? null : { verdict: r.verdict, reason: r.reason!, sourceId: r.sourceId! };
+    return { key: r.key, folders: r.folders, derived, named: r.named };
   },
 
   async derivedByKey(subject: Subject, subjectKey: string): Promise<DerivedRecord | null> {

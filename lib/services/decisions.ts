@@ -59,7 +59,7 @@ async function decide<S extends Subject>(request: DecisionRequest<S>, missing: s
       { current },
     );
   }
-  if (row) await settleVerdict(request.subject, row);
+  if (row) await settleVerdict(request.subject, row, outcome.decision);
   return publicDecision(outcome.decision);
 }
 

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { badRequest, conflict, notFound } from '@/lib/errors';
 import type { SessionUser } from '@/lib/auth/guard';
 import { candidatesRepository } from '@/lib/repositories/candidates';
-import { decisionsRepository, type Subject } from '@/lib/repositories/decisions';
+import { decisionsRepository, type DecisionRecord, type Subject } from '@/lib/repositories/decisions';
 import { reviewRepository, type Scope, type ScopeRows } from '@/lib/repositories/review';
 import type { IdentityPairDecisionInput, OutlierDecisionInput, PairDecisionInput } from '@/lib/schemas/candidates';
 import { REMAINING_CAP, type ReviewEntry, type ReviewNext, type ReviewPreview, type ResolvedBy } from '@/lib/schemas/review';
@@ -52,6 +52,7 @@ export async function rebuildReview(folders?: string[]): Promise<void> {
     const findings = findFindings(input, effectiveStatus(derived), model).filter((f) => !folderSet || f.folders.some((x) => folderSet.has(x)));
     await reviewRepository.store(client, scope, rows, derived, findings);
   });
+  openCount = null;
 }
 
 /** The folders a decided row is about, and those its latest two verdicts named (a move's target, say). */
@@ -67,7 +68,7 @@ function foldersNamed(
  * Refuses a verdict that contradicts what another verdict already settled for this candidate
  * (e.g. "fine" on a pair whose image was moved): 409 with the verdict it contradicts.
  */
-export async function checkAgainstPropagation(subject: Subject, id: number, verdict: string): Promise<{ key: string; folders: string[] } | null> {
+export async function checkAgainstPropagation(subject: Subject, id: number, verdict: string): Promise<DecidedRow | null> {
   const row = await reviewRepository.derivedOf(subject, id);
   if (!row) return null;
   if (row.derived && verdict !== 'open' && verdict !== row.derived.verdict) {
@@ -118,6 +119,19 @@ async function findingsSettled(): Promise<void> {
   while (draining) await draining;
 }
 
+/**
+ * Open findings, as the queue shows them ("412 findings open"): counted at most once a second in a
+ * process and again after each of its rebuilds, rather than on every request.
+ */
+let openCount: { n: number; at: number } | null = null;
+async function openFindings(): Promise<number> {
+  if (openCount && Date.now() - openCount.at < 1_000) return openCount.n;
+  const at = Date.now();
+  const n = await reviewRepository.openFindings(REMAINING_CAP);
+  openCount = { n, at };
+  return n;
+}
+
 /** The top two open entries as stored; short of two while rebuilds are pending, those that will be stored. */
 async function topEntries() {
   const entries = await reviewRepository.topEntries(2);
@@ -126,19 +140,30 @@ async function topEntries() {
   return reviewRepository.topEntries(2);
 }
 
+/** What a decision needs to know of the row it decides: its subject, its folders, and whether a finding names it. */
+export interface DecidedRow {
+  key: string;
+  folders: string[];
+  named: boolean;
+}
+
 /**
  * After a verdict: the candidates it explains (and those its previous verdict explained) follow it.
- * "fine" on a pair that had no standing verdict explains nothing else, so nothing derived changes.
- * Of the queue's findings it changes only one that names this pair (its next evidence takes its
- * place), rebuilt after the answer; other findings it was evidence for only count one pair less
- * until their folders are next rebuilt, which the queue can live with: it never serves a decided pair.
+ * A first verdict "fine" on a pair explains nothing else, so nothing derived changes. Of the
+ * queue's findings it changes only one that names this pair (its next evidence takes its place),
+ * rebuilt after the answer; other findings it was evidence for only count one pair less until
+ * their folders are next rebuilt, which the queue can live with: it never serves a decided pair.
  */
-export async function settleVerdict(subject: Subject, row: { key: string; folders: string[] }): Promise<void> {
+export async function settleVerdict(subject: Subject, row: DecidedRow, decision: DecisionRecord): Promise<void> {
+  if (subject === 'pair' && decision.verdict === 'fine' && decision.previousId === null) {
+    if (row.named) rebuildSoon(row.folders);
+    return;
+  }
   const [latest, previous] = await decisionsRepository.history(subject, row.key);
   const folders = foldersNamed(row.folders, [latest, previous]);
   const explainsNothing = subject === 'pair' && latest?.verdict === 'fine' && (!previous || previous.verdict === 'open' || previous.verdict === 'fine');
   if (!explainsNothing) await rebuildFolders(folders);
-  else if (await reviewRepository.namesPair(row.key)) rebuildSoon(folders);
+  else if (row.named) rebuildSoon(folders);
 }
 
 /**
@@ -148,7 +173,7 @@ export async function settleVerdict(subject: Subject, row: { key: string; folder
 export async function reviewNext(): Promise<ReviewNext> {
   // a rebuild still running only moves a finding's evidence on to its next pair: the queue answers
   // from what is stored, and waits only when that leaves it nothing to offer
-  const [entries, remaining] = await Promise.all([topEntries(), reviewRepository.openFindings(REMAINING_CAP)]);
+  const [entries, remaining] = await Promise.all([topEntries(), openFindings()]);
   const [first, upcoming] = entries.map(
     (entry) =>
       ({
