@@ -50,9 +50,12 @@ function Failures({ job }: { job: JobView }) {
   );
 }
 
+/** A job whose parts are its own unit (a search's tiles) counts them in its progress line already. */
+const partsAreItsUnit = (job: JobView, unit: string) => !!job.children && childName(job.children.kind) === unit;
+
 /** Who ran the job's parts and how fast: one row per worker process (host:pid). */
 function Workers({ job, unit }: { job: JobView; unit: string }) {
-  const { children } = job;
+  const children = partsAreItsUnit(job, unit) ? null : job.children;
   if (!children && job.workers.length === 0) return null;
   return (
     <div className="space-y-1 text-sm text-stone-600 tabular-nums dark:text-stone-400">
@@ -111,6 +114,7 @@ export function JobCard({ job, onAction }: { job: JobView; onAction: (action: 'c
   const [busy, setBusy] = useState(false);
   const percent = job.status === 'running' && job.total === 0 ? null : percentOf(job);
   const { unit, timed } = unitOf(job.kind);
+  const ownUnitParts = partsAreItsUnit(job, unit) ? job.children : null;
   const act = async (action: 'cancel' | 'retry') => {
     setBusy(true);
     try {
@@ -122,6 +126,7 @@ export function JobCard({ job, onAction }: { job: JobView; onAction: (action: 'c
   const facts = [
     job.total > 0 && `${formatCount(job.done + job.failed)} / ${formatCount(job.total)} ${unit}`,
     job.total === 0 && job.status === 'done' && `no ${job.kind === 'scan' ? 'new or changed ' : ''}${unit} to do`,
+    ownUnitParts && ownUnitParts.running > 0 && `${formatCount(ownUnitParts.running)} running`,
     job.failed > 0 && `${formatCount(job.failed)} failed`,
     timed && job.rate !== null && job.total > 0 && formatRate(job.rate, unit),
     timed && job.etaSeconds !== null && `about ${formatDuration(job.etaSeconds)} left`,

@@ -142,6 +142,17 @@ describe('rescans in the browser', () => {
     await screenshot(dark, 'admin-jobs-dark');
   });
 
+  it("counts a queued search's tiles once on its card, beside the workers that ran them", async () => {
+    const jobId = cli(['search', '--enqueue', '--tile-rows', '10'], app.env).trim();
+    const page = await signIn(await newContext(browser), 'admin', 'admin-password');
+    await page.goto('/admin');
+    const card = page.locator(`[data-job-id="${jobId}"]`);
+    await expect.poll(() => card.getAttribute('data-status'), { timeout: 120_000, interval: 250 }).toBe('done');
+    expect(await card.getByTestId('job-facts').textContent()).toMatch(/(\d+) \/ \1 tiles/);
+    expect((await card.textContent())!.match(/\d+ \/ \d+ tiles/g)).toHaveLength(1);
+    expect(await card.getByTestId('job-workers').textContent()).toMatch(/\S+:\d+[\d,]+ tiles/);
+  });
+
   it('cancels a job from its card and retries it to the end', async () => {
     const page = await signIn(await newContext(browser, { colorScheme: 'dark' }), 'admin', 'admin-password');
     await page.goto('/admin');
