@@ -266,6 +266,15 @@ async function main() {
     const listRequest = { method: 'GET' as const, headers, setupRequest: (request: autocannon.Request) => ({ ...request, path: randomListPath() }) };
     const list = await measure(url, listRequest, seconds, warmUp);
 
+    const progress = await measure(url, { method: 'GET', headers, path: '/api/progress' }, 5, warmUp);
+    const findings = (await getPool().query(`SELECT count(*)::int AS n FROM "ReviewFinding"`)).rows[0].n;
+    const queue = await measure(url, { method: 'GET', headers, path: '/api/review/next' }, seconds, warmUp);
+    let writes = searchWrites(pairs);
+    const listDuringWrite = await measure(url, listRequest, seconds, warmUp);
+    let rounds = await writes.stop();
+
+    // Decisions last: each "fine" on a pair a finding names rebuilds that finding behind its answer,
+    // which the phases above would otherwise share the machine with.
     const { rows } = await getPool().query<{ id: number }>(`SELECT id FROM "CandidatePair" WHERE status = 'open' ORDER BY random() LIMIT 200000`);
     const ids = rows.map((row) => row.id);
     let next = 0;
@@ -277,14 +286,9 @@ async function main() {
       setupRequest: (request: autocannon.Request) => ({ ...request, path: `/api/pairs/${ids[next++ % ids.length]}/decision` }),
     };
     const decision = await measure(url, decisionRequest, seconds, warmUp);
-    const progress = await measure(url, { method: 'GET', headers, path: '/api/progress' }, 5, warmUp);
-    const findings = (await getPool().query(`SELECT count(*)::int AS n FROM "ReviewFinding"`)).rows[0].n;
-    const queue = await measure(url, { method: 'GET', headers, path: '/api/review/next' }, seconds, warmUp);
-
-    const writes = searchWrites(pairs);
-    const listDuringWrite = await measure(url, listRequest, seconds, warmUp);
+    writes = searchWrites(pairs);
     const decisionDuringWrite = await measure(url, decisionRequest, seconds, warmUp);
-    const rounds = await writes.stop();
+    rounds += await writes.stop();
 
     const { rows: buffers } = await getPool().query<{ size: string }>(`SELECT current_setting('shared_buffers') AS size`);
     const postgres = `${values.embedded ? "facesift's own Postgres" : 'Postgres at DATABASE_URL'} (shared_buffers ${buffers[0].size})`;
