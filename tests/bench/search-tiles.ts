@@ -2,7 +2,9 @@
 // tile in this process; the default tiles in this process; and queued, on 1 and on 2 `facesift
 // worker` processes (started before the clock starts), with each worker's peak RSS. A tile holds
 // two blocks whatever the dataset, so the per-worker peak at full dataset scale is the one at any scale.
-// Run: npx tsx tests/bench/search-tiles.ts [--images 57637] [--persons 1291] [--tile-rows 20000]
+// With --million: only the queued search of 1,000,000 x 512 (22,422 persons) on --workers workers, its
+// time by phase (plan, tiles, finish) and each worker's peak RSS; a whole-matrix peer would not fit.
+// Run: npx tsx tests/bench/search-tiles.ts [--images 57637] [--persons 1291] [--tile-rows 50000] [--million [--workers 2]]
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,7 +16,7 @@ import { jobsRepository } from '@/lib/repositories/jobs';
 import { JobProgress } from '@/lib/services/job-progress';
 import { enqueueJob } from '@/lib/services/jobs';
 import { runSearch } from '@/lib/services/search';
-import { DEFAULT_TILE_ROWS } from '@/lib/services/search-run';
+import { DEFAULT_TILE_ROWS, type SearchSummary } from '@/lib/services/search-run';
 import { syntheticDatabase } from './synthetic-db';
 
 const facesift = path.resolve(__dirname, '..', '..', 'bin', 'facesift');
@@ -39,23 +41,36 @@ async function queued(workers: number, params: { threshold: number; tileRows: nu
   const children = await Promise.all(Array.from({ length: workers }, startWorker));
   const started = performance.now();
   const job = await enqueueJob('search', params, null);
+  // the peak while planning and running tiles, read as the last tile is done: the finish step then holds the run's pairs
+  let tilesRss: number[] | null = null;
   for (;;) {
-    const { rows } = await getPool().query(`SELECT status::text, error FROM "Job" WHERE id = $1`, [job.id]);
+    const { rows } = await getPool().query(
+      `SELECT j.status::text, j.error, r.tiles, r."tilesDone" FROM "Job" j LEFT JOIN "SearchRun" r ON r."jobId" = j.id WHERE j.id = $1 ORDER BY r.id DESC LIMIT 1`,
+      [job.id],
+    );
     if (rows[0].status === 'failed') throw new Error(`the queued search failed: ${rows[0].error}`);
+    if (!tilesRss && rows[0].tiles > 0 && rows[0].tilesDone === rows[0].tiles) tilesRss = children.map((child) => peakRssMb(child.pid!));
     if (rows[0].status === 'done') break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const seconds = (performance.now() - started) / 1000;
   const rss = children.map((child) => peakRssMb(child.pid!));
+  tilesRss ??= rss;
   const { rows: tiles } = await getPool().query(
     `SELECT t.runner, count(*)::int AS tiles, sum(t.seconds) AS seconds FROM "SearchTile" t JOIN "SearchRun" r ON r.id = t."runId" WHERE r."jobId" = $1 GROUP BY 1 ORDER BY 1`,
+    [job.id],
+  );
+  const { rows: phases } = await getPool().query<{ plan: number; tiles: number; finish: number; summary: SearchSummary }>(
+    `SELECT extract(epoch FROM min(t."startedAt") - j."createdAt")::float8 AS plan, extract(epoch FROM max(t."finishedAt") - min(t."startedAt"))::float8 AS tiles,
+            extract(epoch FROM r."finishedAt" - max(t."finishedAt"))::float8 AS finish, r.summary
+       FROM "SearchRun" r JOIN "SearchTile" t ON t."runId" = r.id JOIN "Job" j ON j.id = r."jobId" WHERE r."jobId" = $1 GROUP BY r.id, j.id`,
     [job.id],
   );
   for (const child of children) {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
   }
-  return { seconds, rss, tiles };
+  return { seconds, rss, tilesRss, tiles, phases: phases[0] };
 }
 
 async function main() {
@@ -65,8 +80,11 @@ async function main() {
       persons: { type: 'string', default: '1291' },
       threshold: { type: 'string', default: '0.4' },
       'tile-rows': { type: 'string', default: String(DEFAULT_TILE_ROWS) },
+      million: { type: 'boolean', default: false },
+      workers: { type: 'string', default: '2' },
     },
   });
+  if (values.million) return million(Number(values.threshold), Number(values['tile-rows']), Number(values.workers));
   const images = Number(values.images);
   const threshold = Number(values.threshold);
   const tileRows = Number(values['tile-rows']);
@@ -103,6 +121,32 @@ async function main() {
       const perWorker = run.tiles.map((t) => `${t.tiles} tiles in ${Number(t.seconds).toFixed(1)} s`).join(', ');
       console.log(`  ${label}: peak RSS per worker ${run.rss.map((mb) => `${mb.toFixed(0)} MB`).join(', ')}; ${perWorker}`);
     }
+  } finally {
+    await stopBoss({ graceful: false });
+    await closeDb();
+    await database.drop();
+  }
+}
+
+async function million(threshold: number, tileRows: number, workers: number) {
+  const [images, persons] = [1_000_000, 22_422];
+  const made = performance.now();
+  const { database } = await syntheticDatabase('facesift_tiles_million', images, persons);
+  console.log(`${images} embeddings x 512 of ${persons} persons written in ${((performance.now() - made) / 1000).toFixed(0)} s; ${os.cpus().length} CPUs`);
+  try {
+    const run = await queued(workers, { threshold, tileRows });
+    const { plan, tiles, finish, summary } = run.phases;
+    console.log(
+      `queued search, ${workers} workers, T = ${threshold}, ${summary.tiles} tiles of ${tileRows} rows: ${(run.seconds / 60).toFixed(1)} min ` +
+        `(plan ${plan.toFixed(0)} s, tiles ${tiles.toFixed(0)} s, finish ${finish.toFixed(0)} s)`,
+    );
+    console.log(
+      `  ${summary.crossIdentityPairs} cross-identity pairs, ${summary.nearDuplicates} near-duplicates, ${summary.identityPairs} merge suggestions, ${summary.flaggedOutliers} outliers`,
+    );
+    const perWorker = run.tiles.map((t) => `${t.tiles} tiles in ${Number(t.seconds).toFixed(0)} s`).join(', ');
+    const mb = (list: number[]) => list.map((value) => `${value.toFixed(0)} MB`).join(', ');
+    console.log(`  peak RSS per worker through the plan and the tiles: ${mb(run.tilesRss)} (target <= 2,048 MB besides the pairs); ${perWorker}`);
+    console.log(`  peak RSS per worker to the end: ${mb(run.rss)} (the finish step holds the run's pairs to rebuild the review queue's findings)`);
   } finally {
     await stopBoss({ graceful: false });
     await closeDb();
