@@ -142,33 +142,45 @@ export const reviewRepository = {
 
   async store(client: pg.PoolClient, scope: Scope, rows: ScopeRows, derived: Derived[], findings: Finding[]): Promise<void> {
     const ids = scope.all ? [] : [await idsOf(client, scope.folders)];
+    // A verdict changes few of its scope's derived rows and findings: rows that stay as they were
+    // are neither deleted nor rewritten, so a rebuild writes (and indexes) only what it changed.
     if (scope.all) {
       await client.query('TRUNCATE "DerivedDecision", "ReviewFinding"');
     } else {
+      const kept = new Set(derived.map((d) => `${d.subject}\n${d.subjectKey}`));
       const keys: Record<Subject, string[]> = {
         pair: [...new Set(rows.pairs.map((p) => p.key))],
         identity_pair: rows.folderPairs.map((fp) => fp.key),
         outlier: rows.images.map((i) => `${i.folder}\n${i.hash}`),
       };
       for (const [subject, list] of Object.entries(keys)) {
-        await client.query(`DELETE FROM "DerivedDecision" WHERE subject = $1::"DecisionSubject" AND "subjectKey" = ANY($2::text[])`, [subject, list]);
+        const gone = list.filter((key) => !kept.has(`${subject}\n${key}`));
+        if (gone.length === 0) continue;
+        await client.query(`DELETE FROM "DerivedDecision" WHERE subject = $1::"DecisionSubject" AND "subjectKey" = ANY($2::text[])`, [subject, gone]);
       }
-      await client.query(`DELETE FROM "ReviewFinding" WHERE folders && $1::text[]`, [scope.folders]);
+      await client.query(`DELETE FROM "ReviewFinding" WHERE folders && $1::text[] AND (kind, key) NOT IN (SELECT * FROM unnest($2::text[], $3::text[]))`, [
+        scope.folders,
+        findings.map((f) => f.kind),
+        findings.map((f) => f.key),
+      ]);
     }
     await client.query(
-      `INSERT INTO "DerivedDecision" (subject, "subjectKey", verdict, "sourceId", reason)
+      `INSERT INTO "DerivedDecision" AS dd (subject, "subjectKey", verdict, "sourceId", reason)
        SELECT subject::"DecisionSubject", "subjectKey", verdict, "sourceId", reason FROM jsonb_to_recordset($1::jsonb)
            AS x(subject text, "subjectKey" text, verdict text, "sourceId" int, reason text)
-       ON CONFLICT (subject, "subjectKey") DO UPDATE SET verdict = EXCLUDED.verdict, "sourceId" = EXCLUDED."sourceId", reason = EXCLUDED.reason`,
+       ON CONFLICT (subject, "subjectKey") DO UPDATE SET verdict = EXCLUDED.verdict, "sourceId" = EXCLUDED."sourceId", reason = EXCLUDED.reason
+       WHERE (dd.verdict, dd."sourceId", dd.reason) IS DISTINCT FROM (EXCLUDED.verdict, EXCLUDED."sourceId", EXCLUDED.reason)`,
       [JSON.stringify(derived)],
     );
     await client.query(
-      `INSERT INTO "ReviewFinding" (kind, key, priority, subject, "subjectKey", folders, evidence, detail)
+      `INSERT INTO "ReviewFinding" AS f (kind, key, priority, subject, "subjectKey", folders, evidence, detail)
        SELECT kind, key, priority, subject::"DecisionSubject", "subjectKey", folders, evidence, detail FROM jsonb_to_recordset($1::jsonb)
            AS x(kind text, key text, priority float8, subject text, "subjectKey" text, folders text[], evidence int, detail jsonb)
        ON CONFLICT (kind, key) DO UPDATE SET priority = EXCLUDED.priority, subject = EXCLUDED.subject, "subjectKey" = EXCLUDED."subjectKey",
-          folders = EXCLUDED.folders, evidence = EXCLUDED.evidence, detail = EXCLUDED.detail`,
-      [JSON.stringify(findings.map((f) => ({ ...f, folders: f.folders })))],
+          folders = EXCLUDED.folders, evidence = EXCLUDED.evidence, detail = EXCLUDED.detail
+       WHERE (f.priority, f.subject, f."subjectKey", f.folders, f.evidence, f.detail)
+             IS DISTINCT FROM (EXCLUDED.priority, EXCLUDED.subject, EXCLUDED."subjectKey", EXCLUDED.folders, EXCLUDED.evidence, EXCLUDED.detail)`,
+      [JSON.stringify(findings)],
     );
     for (const [subject, { table, key, inScope }] of Object.entries(TABLES) as [Subject, (typeof TABLES)[Subject]][]) {
       const moved = await client.query<{ old: string; status: string; n: number }>(
