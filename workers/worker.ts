@@ -1,6 +1,6 @@
 import { prepareDatabase } from '@/lib/db/connection';
 import { closeDb } from '@/lib/db';
-import { getBoss, stopBoss } from '@/lib/queue/boss';
+import { stopBoss, wakeWorkersOnQueued, work } from '@/lib/queue/boss';
 import { jobNames, jobPayloadSchema } from '@/lib/queue/jobs';
 import { jobRunner, superviseJobs, type JobKinds } from '@/lib/services/job-runner';
 
@@ -22,20 +22,21 @@ export async function startWorker(handlers: Partial<JobHandlers>, log: (line: st
   if (missing.length) throw new Error(`no handler for job ${missing.map((name) => `"${name}"`).join(', ')}: refusing to start`);
   await prepareDatabase();
   const runner = jobRunner(handlers as JobHandlers);
-  const boss = await getBoss('worker');
   for (const name of jobNames) {
-    await boss.work(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
+    await work(name, async (job) => {
       const started = Date.now();
       log(`job ${name} ${job.id} started`);
       await runner.runQueued(jobPayloadSchema.parse(job.data).jobId, log);
       log(`job ${name} ${job.id} finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     });
   }
+  const stopWaking = wakeWorkersOnQueued();
   const stopSupervising = superviseJobs(runner, log);
   log(`worker ${process.pid} ready for ${jobNames.join(', ')}`);
   return {
     async drain(timeoutMs = 60_000) {
       log('worker draining: finishing running jobs, taking no new ones');
+      await stopWaking();
       await stopBoss({ graceful: true, timeout: timeoutMs });
       stopSupervising();
       await closeDb();

@@ -45,7 +45,7 @@ function connect(): void {
       forgetUsers();
       state.listening = true;
     },
-    notified: forgetUsers,
+    notified: () => forgetUsers(),
     lost: () => {
       if (state.listener !== listener) return;
       state.listener = null;

@@ -7,11 +7,11 @@ export interface ChannelListener {
 
 /**
  * Listens on `channel` over a connection of its own (a pooled one would be handed to other
- * queries): `ready` once the LISTEN is in place, `notified` on every notification, and `lost` once
+ * queries): `ready` once the LISTEN is in place, `notified` with each notification's payload, and `lost` once
  * when the connection fails or ends on its own; the caller decides whether to listen again.
  * Null when no database is configured.
  */
-export function listenTo(channel: string, on: { ready: () => void; notified: () => void; lost: () => void }): ChannelListener | null {
+export function listenTo(channel: string, on: { ready: () => void; notified: (payload: string) => void; lost: () => void }): ChannelListener | null {
   const url = process.env.DATABASE_URL;
   if (!url) return null;
   const client = new pg.Client({ connectionString: url, keepAlive: true });
@@ -24,7 +24,7 @@ export function listenTo(channel: string, on: { ready: () => void; notified: () 
   };
   client.on('error', lost);
   client.on('end', lost);
-  client.on('notification', () => on.notified());
+  client.on('notification', (message) => on.notified(message.payload ?? ''));
   client
     .connect()
     .then(() => client.query(`LISTEN ${channel}`))

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import PgBoss from 'pg-boss';
+import { listenTo, type ChannelListener } from '@/lib/db/notifications';
 import { withAdvisoryLock } from '@/lib/repositories/locks';
 import { jobNames, jobPayloadSchema, type JobName, type JobPayload } from '@/lib/queue/jobs';
 
@@ -57,5 +58,56 @@ export async function enqueue(name: JobName, payload: JobPayload, options: { sta
 export async function stopBoss(options: { graceful: boolean; timeout?: number } = { graceful: true }) {
   const pending = globalForQueue.boss;
   globalForQueue.boss = undefined;
+  workersOf.clear();
   if (pending) await (await pending).stop({ ...options, wait: true });
+}
+
+/** How often an idle worker asks the queue, when no notification reaches it. */
+const POLL_SECONDS = 1;
+const JOBS_CHANNEL = 'facesift_jobs';
+const RELISTEN_MS = 1_000;
+/** This process's pg-boss workers by job kind, to wake. */
+const workersOf = new Map<string, string[]>();
+
+/**
+ * Takes jobs of `name` one at a time. An idle worker polls every second, and is also woken the
+ * moment a job of its kind is queued anywhere (see wakeWorkersOnQueued): every hop of a search (its
+ * plan, its tiles, its finish) would otherwise wait up to a poll.
+ */
+export async function work(name: JobName, handler: (job: PgBoss.Job<unknown>) => Promise<void>): Promise<void> {
+  const boss = await getBoss('worker');
+  const id = await boss.work(name, { batchSize: 1, pollingIntervalSeconds: POLL_SECONDS }, ([job]) => handler(job));
+  workersOf.set(name, [...(workersOf.get(name) ?? []), id]);
+}
+
+/**
+ * Wakes this process's workers of a kind when a job of it is queued: a trigger on "Job" notifies
+ * once the queuing transaction commits. While the listening connection is down, polling alone
+ * finds the jobs. Returns the stop.
+ */
+export function wakeWorkersOnQueued(): () => Promise<void> {
+  let listener: ChannelListener | null = null;
+  let stopped = false;
+  const connect = () => {
+    if (stopped) return;
+    listener = listenTo(JOBS_CHANNEL, {
+      ready: () => {},
+      notified: (kind) => {
+        const pending = globalForQueue.boss;
+        if (!pending) return;
+        void pending.then((boss) => {
+          for (const id of workersOf.get(kind) ?? []) boss.notifyWorker(id);
+        });
+      },
+      lost: () => {
+        listener = null;
+        if (!stopped) setTimeout(connect, RELISTEN_MS).unref();
+      },
+    });
+  };
+  connect();
+  return async () => {
+    stopped = true;
+    await listener?.end();
+  };
 }

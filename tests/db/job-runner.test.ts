@@ -4,6 +4,7 @@ import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SessionUser } from '@/lib/auth/guard';
 import { closeDb, getPool } from '@/lib/db';
+import { listenTo } from '@/lib/db/notifications';
 import { enqueueJob, runScanInline } from '@/lib/services/jobs';
 import { updateSettings } from '@/lib/services/settings';
 import { startScan } from '@/lib/services/start-scan';
@@ -108,6 +109,22 @@ describe('workers sharing one scan', () => {
     expect(interrupted[0].status).toBe('done');
     expect(interrupted[0].attemptErrors[0].reason).toMatch(new RegExp(`interrupted: \\S+:${doomed.child.pid} stopped`));
     expectSameImages(await imageRows(), expected);
+  });
+});
+
+describe('waking workers', () => {
+  it('rings the kind of a queued job once its transaction commits, so idle workers need not wait for a poll', async () => {
+    const heard: string[] = [];
+    let ready = false;
+    const listener = listenTo('facesift_jobs', { ready: () => (ready = true), notified: (kind) => heard.push(kind), lost: () => {} })!;
+    try {
+      await expect.poll(() => ready).toBe(true);
+      await enqueueJob('search', {}, null);
+      await expect.poll(() => heard).toContain('search');
+      expect(heard.filter((kind) => kind !== 'search')).toEqual([]);
+    } finally {
+      await listener.end();
+    }
   });
 });
 
