@@ -37,6 +37,17 @@ async function startWorker(): Promise<ChildProcess> {
   return child;
 }
 
+/** Where a search's time went: from its job's creation to its first tile, its tiles, and from its last tile to the run's switch. */
+async function phasesOf(jobId: string) {
+  const { rows: phases } = await getPool().query<{ pickup: number; plan: number; tiles: number; finish: number; after: number | null; summary: SearchSummary }>(
+    `SELECT extract(epoch FROM r."createdAt" - j."createdAt")::float8 AS pickup, extract(epoch FROM min(t."startedAt") - r."createdAt")::float8 AS plan, extract(epoch FROM max(t."finishedAt") - min(t."startedAt"))::float8 AS tiles,
+            extract(epoch FROM r."finishedAt" - max(t."finishedAt"))::float8 AS finish, extract(epoch FROM j."finishedAt" - r."finishedAt")::float8 AS after, r.summary
+       FROM "SearchRun" r JOIN "SearchTile" t ON t."runId" = r.id JOIN "Job" j ON j.id = r."jobId" WHERE r."jobId" = $1 GROUP BY r.id, j.id`,
+    [jobId],
+  );
+  return phases[0];
+}
+
 async function queued(workers: number, params: { threshold: number; tileRows: number }) {
   const children = await Promise.all(Array.from({ length: workers }, startWorker));
   const started = performance.now();
@@ -60,17 +71,11 @@ async function queued(workers: number, params: { threshold: number; tileRows: nu
     `SELECT t.runner, count(*)::int AS tiles, sum(t.seconds) AS seconds FROM "SearchTile" t JOIN "SearchRun" r ON r.id = t."runId" WHERE r."jobId" = $1 GROUP BY 1 ORDER BY 1`,
     [job.id],
   );
-  const { rows: phases } = await getPool().query<{ plan: number; tiles: number; finish: number; summary: SearchSummary }>(
-    `SELECT extract(epoch FROM min(t."startedAt") - j."createdAt")::float8 AS plan, extract(epoch FROM max(t."finishedAt") - min(t."startedAt"))::float8 AS tiles,
-            extract(epoch FROM r."finishedAt" - max(t."finishedAt"))::float8 AS finish, r.summary
-       FROM "SearchRun" r JOIN "SearchTile" t ON t."runId" = r.id JOIN "Job" j ON j.id = r."jobId" WHERE r."jobId" = $1 GROUP BY r.id, j.id`,
-    [job.id],
-  );
   for (const child of children) {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
   }
-  return { seconds, rss, tilesRss, tiles, phases: phases[0] };
+  return { seconds, rss, tilesRss, tiles, phases: await phasesOf(job.id) };
 }
 
 async function main() {
@@ -94,7 +99,7 @@ async function main() {
       const job = await jobsRepository.create('search', {}, null);
       const started = performance.now();
       const summary = await runSearch({ threshold, tileRows: rows }, new JobProgress(job.id), () => {});
-      return { seconds: (performance.now() - started) / 1000, summary };
+      return { seconds: (performance.now() - started) / 1000, summary, phases: await phasesOf(job.id) };
     };
     const whole = await inProcess(images + 1);
     const tiled = await inProcess(tileRows);
@@ -114,12 +119,16 @@ async function main() {
     console.log(
       `queued, 2 workers:                       ${two.seconds.toFixed(2)} s  (${(two.seconds / whole.seconds).toFixed(2)}x; the second worker adds ${((one.seconds / two.seconds - 1) * 100).toFixed(0)}%)`,
     );
+    const phase = ({ pickup, plan, tiles, finish, after }: Awaited<ReturnType<typeof phasesOf>>) =>
+      `pickup ${pickup.toFixed(1)} s, plan ${plan.toFixed(1)} s, tiles ${tiles.toFixed(1)} s, finish ${finish.toFixed(1)} s` +
+      (after === null ? '' : `, then to the job's end ${after.toFixed(1)} s`);
+    console.log(`  one process, whole matrix: ${phase(whole.phases)}; tiled: ${phase(tiled.phases)}`);
     for (const [label, run] of [
       ['1 worker', one],
       ['2 workers', two],
     ] as const) {
       const perWorker = run.tiles.map((t) => `${t.tiles} tiles in ${Number(t.seconds).toFixed(1)} s`).join(', ');
-      console.log(`  ${label}: peak RSS per worker ${run.rss.map((mb) => `${mb.toFixed(0)} MB`).join(', ')}; ${perWorker}`);
+      console.log(`  ${label}: ${phase(run.phases)}; peak RSS per worker ${run.rss.map((mb) => `${mb.toFixed(0)} MB`).join(', ')}; ${perWorker}`);
     }
   } finally {
     await stopBoss({ graceful: false });
