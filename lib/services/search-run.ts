@@ -30,8 +30,8 @@ import {
  * runs the same plan in its own process.
  */
 
-/** Rows per block: a tile holds two blocks of 512-d vectors (2 x 41 MB at this size). */
-export const DEFAULT_TILE_ROWS = 20_000;
+/** Rows per block: a tile holds two blocks of 512-d vectors (2 x 102 MB at this size): few block reads at a million rows, far under 2 GB a worker. */
+export const DEFAULT_TILE_ROWS = 50_000;
 
 export interface SearchSummary {
   images: number;
