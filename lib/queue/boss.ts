@@ -71,12 +71,20 @@ const workersOf = new Map<string, string[]>();
 
 /**
  * Takes jobs of `name` one at a time. An idle worker polls every second, and is also woken the
- * moment a job of its kind is queued anywhere (see wakeWorkersOnQueued): every hop of a search (its
- * plan, its tiles, its finish) would otherwise wait up to a poll.
+ * moment a job of its kind is queued anywhere (see wakeWorkersOnQueued); after a job it asks for
+ * the next at once. pg-boss would wait out the rest of its poll after a job shorter than one, and
+ * every hop of a search (its plan, each tile, its finish) would wait up to a poll.
  */
 export async function work(name: JobName, handler: (job: PgBoss.Job<unknown>) => Promise<void>): Promise<void> {
   const boss = await getBoss('worker');
-  const id = await boss.work(name, { batchSize: 1, pollingIntervalSeconds: POLL_SECONDS }, ([job]) => handler(job));
+  let id: string | undefined;
+  id = await boss.work(name, { batchSize: 1, pollingIntervalSeconds: POLL_SECONDS }, async ([job]) => {
+    try {
+      await handler(job);
+    } finally {
+      if (id) boss.notifyWorker(id);
+    }
+  });
   workersOf.set(name, [...(workersOf.get(name) ?? []), id]);
 }
 
