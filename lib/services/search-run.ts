@@ -86,8 +86,10 @@ async function planRun(runId: number, model: string, tileRows: number, start: bi
   const sums: Float64Array[] = [];
   const blocks: BlockPlan[] = [];
   let block: BlockPlan = { start: 0, rows: 0, after: [-1, -1], last: [-1, -1] };
-  // the rows of the block being read: the last one stays in this process for the first tile
+  // the rows of the block being read and of the one before: the last two stay in this process for
+  // the first two tiles (at two blocks, every tile), which need no read then
   let pieces: Piece[] = [];
+  let previous: { pieces: Piece[]; rows: number } | null = null;
   let rows = 0;
   for await (const chunk of searchResultsRepository.embeddingChunks(model, dim, [-1, -1], null)) {
     pieces.push({ chunk, from: 0 });
@@ -96,6 +98,7 @@ async function planRun(runId: number, model: string, tileRows: number, start: bi
       if (identityIds[identityIds.length - 1] !== identityId) {
         if (block.rows >= tileRows) {
           blocks.push(block);
+          previous = { pieces, rows: block.rows };
           block = { start: rows, rows: 0, after: block.last, last: block.last };
           pieces = [{ chunk, from: k }];
         }
@@ -124,6 +127,7 @@ async function planRun(runId: number, model: string, tileRows: number, start: bi
   const run = (await searchRunsRepository.find(runId))!;
   if (blocks.length) {
     const labelOf = new Map(identityIds.map((identityId, label) => [identityId, label]));
+    if (previous && blocks.length >= 2) keepBlock(run, blocks.length - 2, assemble(previous.pieces, previous.rows, dim, labelOf));
     keepBlock(run, blocks.length - 1, assemble(pieces, block.rows, dim, labelOf));
   }
   return run;
@@ -132,8 +136,8 @@ async function planRun(runId: number, model: string, tileRows: number, start: bi
 /**
  * The tiles in the order they are queued, so that a process taking them one after another (and
  * holding two blocks) reads one block per off-diagonal tile and none for a diagonal one: rows sweep
- * back and forth, and the first tile is the last block's, which the planner still holds. 3 blocks:
- * 3 block reads instead of 5 in row order.
+ * back and forth, and the first two tiles are of the last two blocks, which the planner still holds.
+ * 3 blocks: 2 block reads for 6 tiles after the plan (none at 2 blocks).
  */
 export function tileOrder(blocks: number): { rowBlock: number; colBlock: number }[] {
   const tiles: { rowBlock: number; colBlock: number }[] = [];
