@@ -1,6 +1,6 @@
 // The tiled search against the same search in one process, in the same run: the whole matrix as one
 // tile in this process; the default tiles in this process; and queued, on 1 and on 2 `facesift
-// worker` processes (started before the clock starts), with each worker's peak RSS. A tile holds
+// worker` processes (started, and warmed by one search, before the clock starts), with each worker's peak RSS. A tile holds
 // two blocks whatever the dataset, so the per-worker peak at full dataset scale is the one at any scale.
 // With --million: only the queued search of 1,000,000 x 512 (22,422 persons) on --workers workers, its
 // time by phase (plan, tiles, finish) and each worker's peak RSS; a whole-matrix peer would not fit.
@@ -48,8 +48,8 @@ async function phasesOf(jobId: string) {
   return phases[0];
 }
 
-async function queued(workers: number, params: { threshold: number; tileRows: number }) {
-  const children = await Promise.all(Array.from({ length: workers }, startWorker));
+/** One queued search, timed from its enqueueing to its job's end, with the workers' peak RSS as its last tile is done. */
+async function queuedSearch(children: ChildProcess[], params: { threshold: number; tileRows: number }) {
   const started = performance.now();
   const job = await enqueueJob('search', params, null);
   // the peak while planning and running tiles, read as the last tile is done: the finish step then holds the run's pairs
@@ -64,6 +64,18 @@ async function queued(workers: number, params: { threshold: number; tileRows: nu
     if (rows[0].status === 'done') break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  return { job, started, tilesRss };
+}
+
+/**
+ * A queued search on `workers` fresh worker processes. With `warm`, an untimed search first: a
+ * worker runs for days, and its first tiles would otherwise pay for compiling the code they run.
+ */
+async function queued(workers: number, params: { threshold: number; tileRows: number }, warm: boolean) {
+  const children = await Promise.all(Array.from({ length: workers }, startWorker));
+  if (warm) await queuedSearch(children, params);
+  const { job, started, tilesRss: seen } = await queuedSearch(children, params);
+  let tilesRss = seen;
   const seconds = (performance.now() - started) / 1000;
   const rss = children.map((child) => peakRssMb(child.pid!));
   tilesRss ??= rss;
@@ -101,10 +113,12 @@ async function main() {
       const summary = await runSearch({ threshold, tileRows: rows }, new JobProgress(job.id), () => {});
       return { seconds: (performance.now() - started) / 1000, summary, phases: await phasesOf(job.id) };
     };
+    // untimed: the processes compared below have all run a search before
+    await inProcess(tileRows);
     const whole = await inProcess(images + 1);
     const tiled = await inProcess(tileRows);
-    const one = await queued(1, { threshold, tileRows });
-    const two = await queued(2, { threshold, tileRows });
+    const one = await queued(1, { threshold, tileRows }, true);
+    const two = await queued(2, { threshold, tileRows }, true);
 
     console.log(
       `${images} embeddings x 512, ${values.persons} persons, threshold ${threshold}, ${whole.summary.crossIdentityPairs} cross-identity pairs; ${os.cpus().length} CPUs (shared)`,
@@ -143,7 +157,7 @@ async function million(threshold: number, tileRows: number, workers: number) {
   const { database } = await syntheticDatabase('facesift_tiles_million', images, persons);
   console.log(`${images} embeddings x 512 of ${persons} persons written in ${((performance.now() - made) / 1000).toFixed(0)} s; ${os.cpus().length} CPUs`);
   try {
-    const run = await queued(workers, { threshold, tileRows });
+    const run = await queued(workers, { threshold, tileRows }, false);
     const { plan, tiles, finish, summary } = run.phases;
     console.log(
       `queued search, ${workers} workers, T = ${threshold}, ${summary.tiles} tiles of ${tileRows} rows: ${(run.seconds / 60).toFixed(1)} min ` +
