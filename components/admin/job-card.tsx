@@ -72,7 +72,7 @@ function Workers({ job, unit }: { job: JobView; unit: string }) {
             <li key={worker.runner} className="flex flex-wrap gap-x-3">
               <span className="font-mono text-stone-800 dark:text-stone-200">{worker.runner}</span>
               <span>
-                {formatCount(worker.items)} {unit}
+                {formatCount(worker.items)} {worker.items === 1 ? unit.replace(/s$/, '') : unit}
               </span>
               {worker.rate !== null && <span>{formatRate(worker.rate, unit)}</span>}
               {worker.heartbeatAt && (
