@@ -55,19 +55,19 @@ export async function enqueue(name: JobName, payload: JobPayload, options: { sta
   });
 }
 
-export async function stopBoss(options: { graceful: boolean; timeout?: number } = { graceful: true }) {
-  const pending = globalForQueue.boss;
-  globalForQueue.boss = undefined;
-  workersOf.clear();
-  if (pending) await (await pending).stop({ ...options, wait: true });
-}
-
 /** How often an idle worker asks the queue, when no notification reaches it. */
 const POLL_SECONDS = 1;
 const JOBS_CHANNEL = 'facesift_jobs';
 const RELISTEN_MS = 1_000;
 /** This process's pg-boss workers by job kind, to wake. */
 const workersOf = new Map<string, string[]>();
+
+export async function stopBoss(options: { graceful: boolean; timeout?: number } = { graceful: true }) {
+  const pending = globalForQueue.boss;
+  globalForQueue.boss = undefined;
+  workersOf.clear();
+  if (pending) await (await pending).stop({ ...options, wait: true });
+}
 
 /**
  * Takes jobs of `name` one at a time. An idle worker polls every second, and is also woken the
@@ -103,9 +103,8 @@ export function wakeWorkersOnQueued(): () => Promise<void> {
       notified: (kind) => {
         const pending = globalForQueue.boss;
         if (!pending) return;
-        void pending.then((boss) => {
-          for (const id of workersOf.get(kind) ?? []) boss.notifyWorker(id);
-        });
+        // a queue that failed to start says so where it is awaited; a wake-up must not crash the worker
+        pending.then((boss) => workersOf.get(kind)?.forEach((id) => boss.notifyWorker(id))).catch(() => {});
       },
       lost: () => {
         listener = null;

@@ -238,9 +238,9 @@ describe('faults', () => {
     await admin.end();
     expect(rows.length).toBeGreaterThan(0);
     await new Promise((resolve) => setTimeout(resolve, 2_000));
-    expect(worker.child.exitCode).toBeNull();
+    expect(worker.child.exitCode, `the worker exited; its stderr:\n${worker.stderr()}`).toBeNull();
     const { id } = await enqueueJob('scan', { root, force: false, search: false }, null);
     await expect.poll(() => statusOf(id), { timeout: 120_000, interval: 250 }).toBe('done');
-    expect(worker.child.exitCode).toBeNull();
+    expect(worker.child.exitCode, `the worker exited; its stderr:\n${worker.stderr()}`).toBeNull();
   });
 });
