@@ -155,13 +155,10 @@ export interface DecidedRow {
  * their folders are next rebuilt, which the queue can live with: it never serves a decided pair.
  */
 export async function settleVerdict(subject: Subject, row: DecidedRow, decision: DecisionRecord): Promise<void> {
-  if (subject === 'pair' && decision.verdict === 'fine' && decision.previousId === null) {
-    if (row.named) rebuildSoon(row.folders);
-    return;
-  }
-  const [latest, previous] = await decisionsRepository.history(subject, row.key);
-  const folders = foldersNamed(row.folders, [latest, previous]);
-  const explainsNothing = subject === 'pair' && latest?.verdict === 'fine' && (!previous || previous.verdict === 'open' || previous.verdict === 'fine');
+  // the verdict replaced is read only when there is one: a first verdict costs no query here
+  const previous = decision.previousId === null ? null : await decisionsRepository.byId(decision.previousId);
+  const folders = foldersNamed(row.folders, [decision, previous ?? undefined]);
+  const explainsNothing = subject === 'pair' && decision.verdict === 'fine' && (!previous || previous.verdict === 'open' || previous.verdict === 'fine');
   if (!explainsNothing) await rebuildFolders(folders);
   else if (row.named) rebuildSoon(folders);
 }
